@@ -1,0 +1,21 @@
+/* buf.h: a growable byte buffer for building responses and messages. */
+#ifndef CUTOVER_COMMON_BUF_H
+#define CUTOVER_COMMON_BUF_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *data; /* always NUL-terminated when non-NULL */
+    size_t len, cap;
+} co_buf;
+
+void co_buf_add(co_buf *b, const void *p, size_t n);
+void co_buf_adds(co_buf *b, const char *s);
+void co_buf_printf(co_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal (quoted and escaped). */
+void co_buf_json_str(co_buf *b, const char *s);
+/* Hands the data to the caller (who frees it) and resets the buffer. */
+char *co_buf_take(co_buf *b);
+void co_buf_free(co_buf *b);
+
+#endif

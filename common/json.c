@@ -1,0 +1,65 @@
+/* json.c: cJSON helpers shared by every module. */
+#include "common/json.h"
+
+#include <string.h>
+
+cJSON *cj_get(const cJSON *o, const char *dotted)
+{
+    const char *p = dotted;
+    char key[256];
+    while (o && *p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        if (n >= sizeof key || !cJSON_IsObject(o))
+            return NULL;
+        memcpy(key, p, n);
+        key[n] = 0;
+        o = cJSON_GetObjectItemCaseSensitive(o, key);
+        p += n + (dot ? 1 : 0);
+    }
+    return (cJSON *)o;
+}
+
+const char *cj_str(const cJSON *o, const char *dotted)
+{
+    cJSON *v = cj_get(o, dotted);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+cJSON *cj_obj(cJSON *o, const char *key)
+{
+    cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (cJSON_IsObject(c))
+        return c;
+    c = cJSON_CreateObject();
+    cj_set(o, key, c);
+    return c;
+}
+
+void cj_set(cJSON *o, const char *key, cJSON *v)
+{
+    if (cJSON_GetObjectItemCaseSensitive(o, key))
+        cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else
+        cJSON_AddItemToObject(o, key, v);
+}
+
+void cj_set_str(cJSON *o, const char *key, const char *v) { cj_set(o, key, cJSON_CreateString(v)); }
+void cj_set_num(cJSON *o, const char *key, double v) { cj_set(o, key, cJSON_CreateNumber(v)); }
+
+bool cj_equal(const cJSON *a, const cJSON *b) { return cJSON_Compare(a, b, 1); }
+
+cJSON *cj_parse(const char *text, size_t len)
+{
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!v)
+        return NULL;
+    while (end < text + len && (*end == ' ' || *end == '\n' || *end == '\r' || *end == '\t'))
+        end++;
+    if (end != text + len) {
+        cJSON_Delete(v);
+        return NULL;
+    }
+    return v;
+}

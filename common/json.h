@@ -1,0 +1,24 @@
+/* json.h: small cJSON helpers shared by every module (paths, replace-or-add). */
+#ifndef CUTOVER_COMMON_JSON_H
+#define CUTOVER_COMMON_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Follows a dotted path of object keys ("metadata.name"); NULL when any step is missing. */
+cJSON *cj_get(const cJSON *o, const char *dotted);
+/* The string at a dotted path, or NULL when missing or not a string. */
+const char *cj_str(const cJSON *o, const char *dotted);
+/* The object child `key` of o, created (or replacing a non-object) when needed. */
+cJSON *cj_obj(cJSON *o, const char *key);
+/* Sets o[key] = v, replacing any existing value; takes ownership of v. */
+void cj_set(cJSON *o, const char *key, cJSON *v);
+void cj_set_str(cJSON *o, const char *key, const char *v);
+void cj_set_num(cJSON *o, const char *key, double v);
+/* Deep equality (case-sensitive keys, key order ignored). */
+bool cj_equal(const cJSON *a, const cJSON *b);
+/* Parses exactly len bytes; NULL on malformed JSON or trailing garbage. */
+cJSON *cj_parse(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,34 @@
+/* fakeapi.h: the embeddable fake Kubernetes API server (public API of libfakeapi). */
+#ifndef CUTOVER_FAKEAPI_H
+#define CUTOVER_FAKEAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/clock.h"
+
+typedef struct fakeapi fakeapi;
+
+typedef struct {
+    const char *host;    /* listen address; NULL = "127.0.0.1" */
+    uint16_t port;       /* 0 = any free port */
+    const char *db_path; /* NULL = in memory; else a SQLite file that survives restarts */
+    co_clock *clock;     /* NULL = real time; borrowed, must outlive the server */
+    uint64_t seed;       /* uids and generated names; 0 = seeded from the wall clock */
+    int64_t history;     /* watch events kept for resumption; 0 = 100000; < 0 = keep all */
+} fakeapi_options;
+
+/* Starts serving on its own thread. NULL with a message in err on failure. */
+fakeapi *fakeapi_start(const fakeapi_options *opts, char *err, size_t errlen);
+/* Stops serving, closes every connection and the store, frees the server. */
+void fakeapi_stop(fakeapi *f);
+
+const char *fakeapi_url(const fakeapi *f); /* "http://127.0.0.1:PORT" */
+uint16_t fakeapi_port(const fakeapi *f);
+int64_t fakeapi_resource_version(fakeapi *f);
+
+/* Writes a kubeconfig (cluster, user, context "cutover", namespace "default") for this server.
+ * Returns 0, or -1 with a message. */
+int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen);
+
+#endif

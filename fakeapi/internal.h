@@ -1,0 +1,81 @@
+/* internal.h: what the fake API server's modules share (not part of the public API). */
+#ifndef CUTOVER_FAKEAPI_INTERNAL_H
+#define CUTOVER_FAKEAPI_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "common/buf.h"
+#include "common/json.h"
+#include "fakeapi/fakeapi.h"
+#include "fakeapi/resources.h"
+#include "fakeapi/selector.h"
+#include "fakeapi/store.h"
+
+#define FA_MAX_BODY (3 * 1024 * 1024) /* the apiserver's request body limit */
+
+typedef struct fa_watch fa_watch;
+
+struct fakeapi {
+    struct MHD_Daemon *mhd;
+    fa_store *store;
+    fa_registry *reg;
+    co_clock *clock;
+    pthread_t thread;
+    pthread_mutex_t mu; /* held while the loop thread serves requests */
+    int wake[2];
+    volatile int stopping;
+    uint16_t port;
+    char url[64], addr[48];
+    uint64_t rng;
+    uint32_t next_ip;
+    int64_t history, writes;
+    fa_watch *watches;
+};
+
+/* One HTTP request: the route it resolved to and its accumulated body. */
+typedef struct {
+    fakeapi *f;
+    struct MHD_Connection *conn;
+    const char *method;
+    co_buf body;
+    bool too_large;
+    const fa_resource *res;
+    const char *ns, *name, *sub; /* point into path */
+    char *path;
+    bool watch_path; /* legacy /watch/ prefix */
+} fa_req;
+
+/* Responses (server.c). Each returns an MHD result for the access handler. */
+enum MHD_Result fa_reply(fa_req *r, unsigned code, char *json_owned);
+enum MHD_Result fa_reply_json(fa_req *r, unsigned code, const cJSON *doc);
+enum MHD_Result fa_error(fa_req *r, unsigned code, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* 422 Invalid: "<Kind> \"name\" is invalid: <field>: <detail>" with one cause. */
+enum MHD_Result fa_invalid(fa_req *r, const char *name, const char *field, const char *cause_reason,
+                           const char *detail);
+const char *fa_arg(fa_req *r, const char *key);
+bool fa_arg_true(fa_req *r, const char *key);
+
+/* Objects (objects.c): the verbs on one resource. */
+enum MHD_Result fa_handle_resource(fa_req *r);
+/* Creates the namespaces every cluster starts with (objects.c). */
+void fa_bootstrap(fakeapi *f);
+/* Server-side notifications after every committed write. */
+void fa_after_write(fakeapi *f);
+/* Random helpers (objects.c): uid v4 and the apiserver's 5-char name suffix. */
+void fa_uid(fakeapi *f, char out[37]);
+
+/* Watches (watch.c). */
+/* Starts a watch stream on r's resource; takes ownership of the selectors. */
+enum MHD_Result fa_watch_start(fa_req *r, labelsel *ls, fieldsel *fs);
+void fa_watch_notify(fakeapi *f); /* resume suspended watchers after a write */
+void fa_watch_tick(fakeapi *f);   /* end watches past their deadline */
+void fa_watch_close_all(fakeapi *f);
+
+/* Does obj pass a namespace filter (NULL = any) and the selectors (NULL = everything)? */
+bool fa_obj_matches(const fa_resource *res, const char *ns_filter, const labelsel *ls, const fieldsel *fs,
+                   const cJSON *obj);
+
+#endif

@@ -1,0 +1,1558 @@
+/* objects.c: the verbs on resources (get, list, create, update, patch, delete and the status
+ * and scale subresources) with the apiserver's rules: system-populated metadata, optimistic
+ * concurrency, generation, the status split, finalizers and deletion, no-op writes, dry runs,
+ * and the namespace and CRD lifecycles that hang off writes.
+ *
+ * Every write ends in commit(), the one place that appends to the store and wakes watchers. */
+#include "fakeapi/internal.h"
+#include "fakeapi/patch.h"
+
+#include "common/yaml.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small helpers ---- */
+
+static uint64_t next_rand(fakeapi *f)
+{
+    uint64_t z = (f->rng += 0x9e3779b97f4a7c15ull); /* splitmix64 */
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void fa_uid(fakeapi *f, char out[37])
+{
+    uint64_t a = next_rand(f), b = next_rand(f);
+    snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
+             (unsigned)a & 0xfff, (unsigned)((b >> 48) & 0x3fff) | 0x8000,
+             (unsigned long long)(b & 0xffffffffffffull));
+}
+
+static void name_suffix(fakeapi *f, char out[6])
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789"; /* apimachinery util/rand */
+    for (int i = 0; i < 5; i++)
+        out[i] = alphabet[next_rand(f) % (sizeof alphabet - 1)];
+    out[5] = 0;
+}
+
+static const char *actor_of(fa_req *r)
+{
+    const char *ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent");
+    return ua ? ua : "unknown";
+}
+
+static void gv_of(const fa_resource *res, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", res->group, *res->group ? "/" : "", res->version);
+}
+
+static const char *json_type(const cJSON *v)
+{
+    return cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number" : cJSON_IsBool(v) ? "bool"
+         : cJSON_IsArray(v)  ? "array" : cJSON_IsObject(v) ? "object" : "null";
+}
+
+static bool dry_run(fa_req *r)
+{
+    const char *d = fa_arg(r, "dryRun");
+    return d && !strcmp(d, "All");
+}
+
+static const char *content_type(fa_req *r, char *buf, size_t n)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    snprintf(buf, n, "%s", ct ? ct : "application/json");
+    char *semi = strchr(buf, ';');
+    if (semi)
+        *semi = 0;
+    for (char *p = buf; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return buf;
+}
+
+/* Is a stored object being deleted? */
+static bool deleting(const cJSON *obj) { return cj_get(obj, "metadata.deletionTimestamp") != NULL; }
+
+static cJSON *get_obj(fakeapi *f, const fa_resource *res, const char *ns, const char *name, char **json_out)
+{
+    char *json = fa_store_get(f->store, res->key, res->namespaced ? ns : "", name);
+    cJSON *obj = json ? cJSON_Parse(json) : NULL;
+    if (json_out)
+        *json_out = json;
+    else
+        free(json);
+    return obj;
+}
+
+/* The stored JSON as served through res's version: objects written through another version of
+ * the same kind carry that version's apiVersion, which is rewritten (no schema conversion). */
+static char *as_served(const fa_resource *res, char *json)
+{
+    char want[320];
+    snprintf(want, sizeof want, "\"apiVersion\":\"%s%s%s\"", res->group, *res->group ? "/" : "", res->version);
+    if (strstr(json, want))
+        return json;
+    cJSON *o = cJSON_Parse(json);
+    if (!o)
+        return json;
+    char gv[256];
+    gv_of(res, gv, sizeof gv);
+    cj_set_str(o, "apiVersion", gv);
+    free(json);
+    json = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return json;
+}
+
+/* ---- validation ---- */
+
+static bool dns_label(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+            return false;
+    return true;
+}
+
+static bool dns_subdomain(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 253)
+        return false;
+    char *copy = strdup(s);
+    bool ok = true;
+    for (char *save = NULL, *t = strtok_r(copy, ".", &save); t && ok; t = strtok_r(NULL, ".", &save))
+        ok = dns_label(t, 63);
+    ok = ok && s[0] != '.' && s[n - 1] != '.' && !strstr(s, "..");
+    free(copy);
+    return ok;
+}
+
+/* Checks a name against the rule its kind uses; on failure writes the apiserver's detail. */
+static bool valid_name(const fa_resource *res, const char *name, char *detail, size_t n)
+{
+    if (!strcmp(res->key, "namespaces")) {
+        if (dns_label(name, 63))
+            return true;
+        snprintf(detail, n, "Invalid value: \"%s\": a lowercase RFC 1123 label must consist of lower case "
+                 "alphanumeric characters or '-', and must start and end with an alphanumeric character "
+                 "(e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')", name);
+        return false;
+    }
+    if (!strcmp(res->key, "services")) {
+        if (dns_label(name, 63) && isalpha((unsigned char)name[0]))
+            return true;
+        snprintf(detail, n, "Invalid value: \"%s\": a DNS-1035 label must consist of lower case alphanumeric "
+                 "characters or '-', start with an alphabetic character, and end with an alphanumeric character "
+                 "(e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')", name);
+        return false;
+    }
+    if (dns_subdomain(name))
+        return true;
+    snprintf(detail, n, "Invalid value: \"%s\": a lowercase RFC 1123 subdomain must consist of lower case "
+             "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. "
+             "'example.com', regex used for validation is "
+             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", name);
+    return false;
+}
+
+static bool label_value_ok(const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0)
+        return true;
+    if (n > 63 || !isalnum((unsigned char)v[0]) || !isalnum((unsigned char)v[n - 1]))
+        return false;
+    for (const char *p = v; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+            return false;
+    return true;
+}
+
+static bool label_key_ok(const char *k)
+{
+    const char *slash = strrchr(k, '/');
+    const char *name = slash ? slash + 1 : k;
+    if (slash) {
+        char prefix[256];
+        size_t n = (size_t)(slash - k);
+        if (n == 0 || n >= sizeof prefix)
+            return false;
+        memcpy(prefix, k, n);
+        prefix[n] = 0;
+        if (!dns_subdomain(prefix))
+            return false;
+    }
+    return *name && label_value_ok(name);
+}
+
+/* Shape checks a typed decoder would make (400), then value checks (422). Returns 0 when the
+ * object is acceptable; otherwise the error response has been queued in *ret. */
+static int validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
+{
+    const fa_resource *res = r->res;
+    char gv[256], detail[1024];
+    gv_of(res, gv, sizeof gv);
+    const char *av = cj_str(obj, "apiVersion"), *kind = cj_str(obj, "kind");
+    if (av && strcmp(av, gv) && !(fa_registry_find_kind(r->f->reg, av, res->kind) &&
+                                 !strcmp(fa_registry_find_kind(r->f->reg, av, res->kind)->key, res->key))) {
+        *ret = fa_error(r, 400, "BadRequest", "the API version in the data (%s) does not match the expected API version (%s)",
+                        av, gv);
+        return -1;
+    }
+    if (kind && strcmp(kind, res->kind)) {
+        *ret = fa_error(r, 400, "BadRequest", "the kind in the data (%s) does not match the expected kind (%s)",
+                        kind, res->kind);
+        return -1;
+    }
+    /* apiVersion and kind first, as every Kubernetes object prints */
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "kind");
+    cJSON_DeleteItemFromObjectCaseSensitive(obj, "apiVersion");
+    cJSON_InsertItemInArray(obj, 0, cJSON_CreateString(res->kind));
+    cJSON_InsertItemInArray(obj, 0, cJSON_CreateString(gv));
+    obj->child->string = strdup("apiVersion");
+    obj->child->next->string = strdup("kind");
+
+    static const struct { const char *path; int type; const char *go; } shapes[] = {
+        {"metadata", cJSON_Object, "v1.ObjectMeta"},
+        {"metadata.name", cJSON_String, "string"},
+        {"metadata.generateName", cJSON_String, "string"},
+        {"metadata.namespace", cJSON_String, "string"},
+        {"metadata.resourceVersion", cJSON_String, "string"},
+        {"metadata.labels", cJSON_Object, "map[string]string"},
+        {"metadata.annotations", cJSON_Object, "map[string]string"},
+        {"metadata.finalizers", cJSON_Array, "[]string"},
+        {"metadata.ownerReferences", cJSON_Array, "[]v1.OwnerReference"},
+        {"spec", cJSON_Object, "spec"},
+        {"status", cJSON_Object, "status"},
+    };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        cJSON *v = cj_get(obj, shapes[i].path);
+        if (v && !cJSON_IsNull(v) && !(v->type & shapes[i].type)) {
+            *ret = fa_error(r, 400, "BadRequest",
+                            "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into Go "
+                            "struct field %s.%s of type %s",
+                            res->kind, res->version, res->kind, json_type(v), res->kind, shapes[i].path, shapes[i].go);
+            return -1;
+        }
+    }
+    const char *maps[] = {"metadata.labels", "metadata.annotations", "metadata.finalizers"};
+    for (int m = 0; m < 3; m++) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cj_get(obj, maps[m]))
+        {
+            if (!cJSON_IsString(e)) {
+                *ret = fa_error(r, 400, "BadRequest",
+                                "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into Go "
+                                "struct field %s.%s of type string",
+                                res->kind, res->version, res->kind, json_type(e), res->kind, maps[m]);
+                return -1;
+            }
+        }
+    }
+    const char *name = cj_str(obj, "metadata.name");
+    if (name && !valid_name(res, name, detail, sizeof detail)) {
+        *ret = fa_invalid(r, name, "metadata.name", "FieldValueInvalid", detail);
+        return -1;
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cj_get(obj, "metadata.labels"))
+    {
+        if (!label_key_ok(e->string) || !label_value_ok(e->valuestring)) {
+            snprintf(detail, sizeof detail,
+                     "Invalid value: \"%s\": a valid label must be an empty string or consist of alphanumeric "
+                     "characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+                     label_key_ok(e->string) ? e->valuestring : e->string);
+            *ret = fa_invalid(r, name, "metadata.labels", "FieldValueInvalid", detail);
+            return -1;
+        }
+    }
+    if (!strcmp(res->key, "pods") && !cJSON_IsArray(cj_get(obj, "spec.containers"))) {
+        *ret = fa_invalid(r, name, "spec.containers", "FieldValueRequired", "Required value");
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses the request body as the object of a create or update (JSON or YAML). */
+static cJSON *parse_object(fa_req *r, enum MHD_Result *ret)
+{
+    char ct[128];
+    content_type(r, ct, sizeof ct);
+    cJSON *obj = NULL;
+    char err[512] = "";
+    if (!strcmp(ct, "application/json") || !strcmp(ct, "*/*")) {
+        obj = r->body.len ? cj_parse(r->body.data, r->body.len) : NULL;
+        if (!obj)
+            snprintf(err, sizeof err, "json parse error: invalid JSON%s", r->body.len ? "" : " (empty body)");
+    } else if (!strcmp(ct, "application/yaml")) {
+        obj = yaml_parse_one(r->body.data ? r->body.data : "", r->body.len, err, sizeof err);
+    } else {
+        *ret = fa_error(r, 415, "UnsupportedMediaType",
+                        "the body of the request was in an unknown format - accepted media types include: "
+                        "application/json, application/yaml, application/vnd.kubernetes.protobuf");
+        return NULL;
+    }
+    if (!obj) {
+        *ret = fa_error(r, 400, "BadRequest", "couldn't get version/kind; %s", err);
+        return NULL;
+    }
+    if (!cJSON_IsObject(obj)) {
+        *ret = fa_error(r, 400, "BadRequest", "couldn't get version/kind; json parse error: json: cannot unmarshal %s "
+                        "into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind "
+                        "string \"json:\\\"kind,omitempty\\\"\" }", json_type(obj));
+        cJSON_Delete(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* ---- writing ---- */
+
+static void after_delete(fakeapi *f, const fa_resource *res, const char *ns, const cJSON *obj);
+
+/* Appends one change to the store (ADDED, MODIFIED or DELETED) and wakes the watchers. */
+static int64_t commit(fakeapi *f, const fa_resource *res, const char *type, const char *verb, const char *actor,
+                      cJSON *obj, const char *old_json)
+{
+    fa_write w = {.key = res->key, .ns = res->namespaced ? cj_str(obj, "metadata.namespace") : "",
+                  .name = cj_str(obj, "metadata.name"), .type = type, .verb = verb, .actor = actor,
+                  .old_json = old_json, .now_ms = co_clock_now_ms(f->clock)};
+    int64_t rv = fa_store_write(f->store, &w, obj);
+    if (rv < 0)
+        return rv;
+    fa_after_write(f);
+    if (!strcmp(type, "DELETED"))
+        after_delete(f, res, w.ns, obj);
+    return rv;
+}
+
+void fa_after_write(fakeapi *f)
+{
+    if (f->history > 0 && ++f->writes % 1024 == 0)
+        fa_store_compact(f->store, f->history);
+    fa_watch_notify(f);
+}
+
+static char *now_str(fakeapi *f, char buf[32]) { return co_time_rfc3339(co_clock_now_ms(f->clock), buf); }
+
+static void sweep_namespace(fakeapi *f, const char *ns);
+
+/* Deletion as the apiserver does it (registry/store.go Delete): an object with finalizers (or a
+ * propagation policy that adds one) only gets a deletionTimestamp; otherwise it goes now.
+ * Returns the object as it stands afterwards (caller frees). */
+static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, const char *old_json, const char *policy,
+                            long grace, bool dry, const char *actor)
+{
+    cJSON *meta = cj_obj(obj, "metadata");
+    char ts[32];
+    if (deleting(obj))
+        return obj;
+    if (!strcmp(res->key, "namespaces")) {
+        cj_set_str(meta, "deletionTimestamp", now_str(f, ts));
+        cj_set_num(meta, "deletionGracePeriodSeconds", 0);
+        cj_set_str(cj_obj(obj, "status"), "phase", "Terminating");
+        if (!dry) {
+            commit(f, res, "MODIFIED", "delete", actor, obj, old_json);
+            sweep_namespace(f, cj_str(meta, "name"));
+        }
+        return obj;
+    }
+    if (!strcmp(res->key, "pods")) {
+        const char *phase = cj_str(obj, "status.phase");
+        if (grace < 0) {
+            cJSON *g = cj_get(obj, "spec.terminationGracePeriodSeconds");
+            grace = cJSON_IsNumber(g) ? (long)g->valuedouble : 30;
+        }
+        if (cj_str(obj, "spec.nodeName") && grace > 0 && !(phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed")))) {
+            cj_set_str(meta, "deletionTimestamp", co_time_rfc3339(co_clock_now_ms(f->clock) + grace * 1000, ts));
+            cj_set_num(meta, "deletionGracePeriodSeconds", (double)grace);
+            if (!dry)
+                commit(f, res, "MODIFIED", "delete", actor, obj, old_json);
+            return obj;
+        }
+    }
+    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
+    const char *add = policy && !strcmp(policy, "Foreground") ? "foregroundDeletion"
+                    : policy && !strcmp(policy, "Orphan")     ? "orphan" : NULL;
+    if (add) {
+        if (!cJSON_IsArray(fins))
+            cj_set(meta, "finalizers", fins = cJSON_CreateArray());
+        cJSON_AddItemToArray(fins, cJSON_CreateString(add));
+    }
+    if (cJSON_GetArraySize(fins) > 0) {
+        cj_set_str(meta, "deletionTimestamp", now_str(f, ts));
+        cj_set_num(meta, "deletionGracePeriodSeconds", 0);
+        if (!dry)
+            commit(f, res, "MODIFIED", "delete", actor, obj, old_json);
+        return obj;
+    }
+    if (!dry)
+        commit(f, res, "DELETED", "delete", actor, obj, old_json);
+    return obj;
+}
+
+typedef struct {
+    char *key, *name;
+} row_ref;
+
+typedef struct {
+    row_ref *rows;
+    size_t n, cap;
+} row_list;
+
+static void row_push(row_list *l, const char *key, const char *name)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->rows = realloc(l->rows, l->cap * sizeof *l->rows);
+    }
+    l->rows[l->n].key = strdup(key);
+    l->rows[l->n++].name = strdup(name);
+}
+
+static void rows_free(row_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->rows[i].key);
+        free(l->rows[i].name);
+    }
+    free(l->rows);
+}
+
+static int collect_ns(void *ud, const char *key, const char *name, const char *json)
+{
+    (void)json;
+    row_push(ud, key, name);
+    return 0;
+}
+
+typedef struct {
+    row_list *l;
+    const char *key;
+} collect_key_ctx;
+
+static int collect_key(void *ud, const char *ns, const char *name, const char *json)
+{
+    (void)json;
+    collect_key_ctx *c = ud;
+    row_push(c->l, ns, name); /* key slot holds the namespace here */
+    return 0;
+}
+
+/* The namespace controller: deletes everything in a terminating namespace and, once it is
+ * empty, removes the namespace itself. Runs synchronously after the writes that can finish it. */
+static void sweep_namespace(fakeapi *f, const char *ns)
+{
+    const fa_resource *nsres = fa_registry_find_key(f->reg, "namespaces");
+    char *ns_json;
+    cJSON *nsobj = get_obj(f, nsres, "", ns, &ns_json);
+    if (!nsobj || !deleting(nsobj)) {
+        cJSON_Delete(nsobj);
+        free(ns_json);
+        return;
+    }
+    row_list rows = {0};
+    fa_store_scan_ns(f->store, ns, collect_ns, &rows);
+    for (size_t i = 0; i < rows.n; i++) {
+        const fa_resource *res = fa_registry_find_key(f->reg, rows.rows[i].key);
+        char *json;
+        cJSON *obj = res ? get_obj(f, res, ns, rows.rows[i].name, &json) : NULL;
+        if (obj && !deleting(obj))
+            delete_object(f, res, obj, json, "Background", 0, false, "namespace-controller");
+        cJSON_Delete(obj);
+        if (res)
+            free(json);
+    }
+    rows_free(&rows);
+    row_list left = {0};
+    fa_store_scan_ns(f->store, ns, collect_ns, &left);
+    bool empty = left.n == 0;
+    rows_free(&left);
+    if (empty) {
+        cJSON_DeleteItemFromObjectCaseSensitive(cj_obj(nsobj, "spec"), "finalizers");
+        commit(f, nsres, "DELETED", "delete", "namespace-controller", nsobj, ns_json);
+    }
+    cJSON_Delete(nsobj);
+    free(ns_json);
+}
+
+/* A CRD that goes takes its custom resources with it. */
+static void drop_crd(fakeapi *f, const char *crd_name)
+{
+    const fa_resource *res = NULL;
+    char key[256];
+    snprintf(key, sizeof key, "%s", crd_name);
+    res = fa_registry_find_key(f->reg, key);
+    if (res) {
+        row_list rows = {0};
+        collect_key_ctx c = {&rows, key};
+        fa_store_list(f->store, key, NULL, NULL, NULL, collect_key, &c);
+        for (size_t i = 0; i < rows.n; i++) {
+            char *json;
+            cJSON *obj = get_obj(f, res, rows.rows[i].key, rows.rows[i].name, &json);
+            if (obj) {
+                cJSON_DeleteItemFromObjectCaseSensitive(cj_obj(obj, "metadata"), "finalizers");
+                commit(f, res, "DELETED", "delete", "apiextensions-controller", obj, json);
+            }
+            cJSON_Delete(obj);
+            free(json);
+        }
+        rows_free(&rows);
+    }
+    fa_registry_remove_crd(f->reg, crd_name);
+}
+
+static void after_delete(fakeapi *f, const fa_resource *res, const char *ns, const cJSON *obj)
+{
+    if (!strcmp(res->key, "customresourcedefinitions.apiextensions.k8s.io"))
+        drop_crd(f, cj_str(obj, "metadata.name"));
+    else if (res->namespaced && ns && *ns)
+        sweep_namespace(f, ns);
+}
+
+/* ---- defaults a real server applies on create ---- */
+
+static void set_default(cJSON *o, const char *key, cJSON *v)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(o, key))
+        cJSON_AddItemToObject(o, key, v);
+    else
+        cJSON_Delete(v);
+}
+
+static void pod_spec_defaults(cJSON *spec)
+{
+    set_default(spec, "restartPolicy", cJSON_CreateString("Always"));
+    set_default(spec, "terminationGracePeriodSeconds", cJSON_CreateNumber(30));
+    set_default(spec, "dnsPolicy", cJSON_CreateString("ClusterFirst"));
+    set_default(spec, "schedulerName", cJSON_CreateString("default-scheduler"));
+    set_default(spec, "securityContext", cJSON_CreateObject());
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, "containers"))
+    {
+        if (!cJSON_IsObject(c))
+            continue;
+        const char *image = cj_str(c, "image");
+        const char *colon = image ? strrchr(image, ':') : NULL;
+        bool latest = !image || !colon || strchr(colon, '/') || !strcmp(colon, ":latest");
+        set_default(c, "imagePullPolicy", cJSON_CreateString(latest ? "Always" : "IfNotPresent"));
+        set_default(c, "terminationMessagePath", cJSON_CreateString("/dev/termination-log"));
+        set_default(c, "terminationMessagePolicy", cJSON_CreateString("File"));
+        set_default(c, "resources", cJSON_CreateObject());
+        cJSON *p;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "ports"))
+            if (cJSON_IsObject(p)) set_default(p, "protocol", cJSON_CreateString("TCP"));
+    }
+}
+
+static void apply_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
+{
+    cJSON *meta = cj_obj(obj, "metadata");
+    const char *k = res->key;
+    if (!strcmp(k, "namespaces")) {
+        cJSON *labels = cj_obj(meta, "labels");
+        cj_set_str(labels, "kubernetes.io/metadata.name", cj_str(meta, "name"));
+        cJSON *fins = cJSON_CreateArray();
+        cJSON_AddItemToArray(fins, cJSON_CreateString("kubernetes"));
+        cj_set(cj_obj(obj, "spec"), "finalizers", fins);
+        cJSON *st = cJSON_CreateObject();
+        cJSON_AddStringToObject(st, "phase", "Active");
+        cj_set(obj, "status", st);
+    } else if (!strcmp(k, "pods")) {
+        cJSON *spec = cj_obj(obj, "spec");
+        pod_spec_defaults(spec);
+        set_default(spec, "serviceAccountName", cJSON_CreateString("default"));
+        cJSON *st = cJSON_CreateObject();
+        cJSON_AddStringToObject(st, "phase", "Pending");
+        cJSON_AddStringToObject(st, "qosClass", "BestEffort");
+        cj_set(obj, "status", st);
+    } else if (!strcmp(k, "services")) {
+        cJSON *spec = cj_obj(obj, "spec");
+        set_default(spec, "type", cJSON_CreateString("ClusterIP"));
+        set_default(spec, "sessionAffinity", cJSON_CreateString("None"));
+        const char *type = cj_str(spec, "type");
+        if (!cJSON_GetObjectItemCaseSensitive(spec, "clusterIP") && type && strcmp(type, "ExternalName")) {
+            uint32_t ip = f->next_ip++;
+            char buf[20];
+            snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+            cj_set_str(spec, "clusterIP", buf);
+            cJSON *ips = cJSON_CreateArray();
+            cJSON_AddItemToArray(ips, cJSON_CreateString(buf));
+            cj_set(spec, "clusterIPs", ips);
+        }
+        bool node_port = type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer"));
+        int port_index = 0;
+        cJSON *p;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(spec, "ports"))
+        {
+            if (!cJSON_IsObject(p))
+                continue;
+            set_default(p, "protocol", cJSON_CreateString("TCP"));
+            cJSON *port = cJSON_GetObjectItemCaseSensitive(p, "port");
+            if (port)
+                set_default(p, "targetPort", cJSON_Duplicate(port, 1));
+            if (node_port)
+                set_default(p, "nodePort", cJSON_CreateNumber(30000 + (double)((f->next_ip * 7 + port_index) % 2768)));
+            port_index++;
+        }
+        cJSON *st = cJSON_CreateObject();
+        cJSON_AddObjectToObject(st, "loadBalancer");
+        cj_set(obj, "status", st);
+    } else if (!strcmp(k, "deployments.apps")) {
+        cJSON *spec = cj_obj(obj, "spec");
+        set_default(spec, "replicas", cJSON_CreateNumber(1));
+        set_default(spec, "revisionHistoryLimit", cJSON_CreateNumber(10));
+        set_default(spec, "progressDeadlineSeconds", cJSON_CreateNumber(600));
+        if (!cJSON_GetObjectItemCaseSensitive(spec, "strategy")) {
+            cJSON *s = cJSON_CreateObject();
+            cJSON_AddStringToObject(s, "type", "RollingUpdate");
+            cJSON *ru = cJSON_AddObjectToObject(s, "rollingUpdate");
+            cJSON_AddStringToObject(ru, "maxSurge", "25%");
+            cJSON_AddStringToObject(ru, "maxUnavailable", "25%");
+            cJSON_AddItemToObject(spec, "strategy", s);
+        }
+        cJSON *tspec = cj_get(obj, "spec.template.spec");
+        if (cJSON_IsObject(tspec))
+            pod_spec_defaults(tspec);
+    } else if (!strcmp(k, "replicasets.apps") || !strcmp(k, "statefulsets.apps")) {
+        cJSON *spec = cj_obj(obj, "spec");
+        set_default(spec, "replicas", cJSON_CreateNumber(1));
+        cJSON *tspec = cj_get(obj, "spec.template.spec");
+        if (cJSON_IsObject(tspec))
+            pod_spec_defaults(tspec);
+    }
+}
+
+/* The status the API server itself reports for a CRD once its names are accepted. */
+static void crd_status(fakeapi *f, cJSON *crd)
+{
+    char ts[32];
+    now_str(f, ts);
+    cJSON *st = cJSON_CreateObject();
+    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
+    const char *types[][3] = {{"NamesAccepted", "NoConflicts", "no conflicts found"},
+                              {"Established", "InitialNamesAccepted", "the initial names have been accepted"}};
+    for (int i = 0; i < 2; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "type", types[i][0]);
+        cJSON_AddStringToObject(c, "status", "True");
+        cJSON_AddStringToObject(c, "lastTransitionTime", ts);
+        cJSON_AddStringToObject(c, "reason", types[i][1]);
+        cJSON_AddStringToObject(c, "message", types[i][2]);
+        cJSON_AddItemToArray(conds, c);
+    }
+    cJSON *names = cj_get(crd, "spec.names");
+    cJSON_AddItemToObject(st, "acceptedNames", names ? cJSON_Duplicate(names, 1) : cJSON_CreateObject());
+    cJSON *stored = cJSON_AddArrayToObject(st, "storedVersions");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, cj_get(crd, "spec.versions")) if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "storage")))
+        cJSON_AddItemToArray(stored, cJSON_CreateString(cj_str(v, "name")));
+    cj_set(crd, "status", st);
+}
+
+/* The namespaces every cluster starts with. */
+void fa_bootstrap(fakeapi *f)
+{
+    static const char *const names[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
+    const fa_resource *res = fa_registry_find_key(f->reg, "namespaces");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *existing = fa_store_get(f->store, res->key, "", names[i]);
+        if (existing) {
+            free(existing);
+            continue;
+        }
+        char uid[37], ts[32];
+        fa_uid(f, uid);
+        cJSON *ns = cJSON_CreateObject();
+        cJSON_AddStringToObject(ns, "apiVersion", "v1");
+        cJSON_AddStringToObject(ns, "kind", "Namespace");
+        cJSON *meta = cJSON_AddObjectToObject(ns, "metadata");
+        cJSON_AddStringToObject(meta, "name", names[i]);
+        cJSON_AddStringToObject(meta, "uid", uid);
+        cJSON_AddStringToObject(meta, "creationTimestamp", now_str(f, ts));
+        apply_defaults(f, res, ns);
+        commit(f, res, "ADDED", "create", "cutover-fakeapi", ns, NULL);
+        cJSON_Delete(ns);
+    }
+}
+
+/* ---- create ---- */
+
+static enum MHD_Result do_create(fa_req *r, cJSON *obj, unsigned ok_code)
+{
+    fakeapi *f = r->f;
+    const fa_resource *res = r->res;
+    enum MHD_Result ret;
+    if (validate(r, obj, &ret) != 0) {
+        cJSON_Delete(obj);
+        return ret;
+    }
+    cJSON *meta = cj_obj(obj, "metadata");
+    const char *body_ns = cj_str(meta, "namespace");
+    if (res->namespaced) {
+        if (body_ns && *body_ns && strcmp(body_ns, r->ns)) {
+            cJSON_Delete(obj);
+            return fa_error(r, 400, "BadRequest",
+                            "the namespace of the provided object does not match the namespace sent on the request");
+        }
+        cj_set_str(meta, "namespace", r->ns);
+    } else {
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, "namespace");
+    }
+    const char *gen = cj_str(meta, "generateName");
+    if (!cj_str(meta, "name") || !*cj_str(meta, "name")) {
+        if (!gen || !*gen) {
+            cJSON_Delete(obj);
+            return fa_invalid(r, "", "metadata.name", "FieldValueRequired",
+                              "Required value: name or generateName is required");
+        }
+    }
+    if (res->namespaced) {
+        const fa_resource *nsres = fa_registry_find_key(f->reg, "namespaces");
+        cJSON *nsobj = get_obj(f, nsres, "", r->ns, NULL);
+        if (!nsobj) {
+            cJSON_Delete(obj);
+            const fa_resource *saved = r->res;
+            const char *saved_name = r->name;
+            r->res = nsres;
+            r->name = r->ns;
+            ret = fa_error(r, 404, "NotFound", "namespaces \"%s\" not found", r->ns);
+            r->res = saved;
+            r->name = saved_name;
+            return ret;
+        }
+        bool terminating = deleting(nsobj);
+        cJSON_Delete(nsobj);
+        if (terminating) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s \"%s\" is forbidden: unable to create new content in namespace %s because it is being terminated",
+                     res->key, cj_str(meta, "name") ? cj_str(meta, "name") : gen, r->ns);
+            cJSON_Delete(obj);
+            return fa_error(r, 403, "Forbidden", "%s", msg);
+        }
+    }
+    static const char *const wiped[] = {"uid", "resourceVersion", "creationTimestamp", "deletionTimestamp",
+                                        "deletionGracePeriodSeconds", "generation", "selfLink", "managedFields"};
+    for (size_t i = 0; i < sizeof wiped / sizeof wiped[0]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, wiped[i]);
+    char uid[37], ts[32];
+    fa_uid(f, uid);
+    cj_set_str(meta, "uid", uid);
+    cj_set_str(meta, "creationTimestamp", now_str(f, ts));
+    if (res->has_generation)
+        cj_set_num(meta, "generation", 1);
+    if (res->has_status)
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
+    apply_defaults(f, res, obj);
+    bool is_crd = !strcmp(res->key, "customresourcedefinitions.apiextensions.k8s.io");
+    if (is_crd) {
+        char err[512];
+        fa_registry *scratch = fa_registry_new(); /* validate without touching the live registry */
+        int bad = fa_registry_add_crd(scratch, obj, err, sizeof err);
+        fa_registry_free(scratch);
+        if (bad) {
+            char field[128] = "spec";
+            sscanf(err, "%127[^:]", field);
+            const char *detail = strchr(err, ':') ? strchr(err, ':') + 2 : err;
+            ret = fa_invalid(r, cj_str(meta, "name"), field, "FieldValueInvalid", detail);
+            cJSON_Delete(obj);
+            return ret;
+        }
+        crd_status(f, obj);
+    }
+    /* generateName: the apiserver retries a few times on collision (RetryGenerateName) */
+    for (int attempt = 0; attempt < 8; attempt++) {
+        if (gen && (!cj_str(meta, "name") || attempt > 0)) {
+            char suffix[6], name[300];
+            name_suffix(f, suffix);
+            snprintf(name, sizeof name, "%.58s%s", gen, suffix);
+            cj_set_str(meta, "name", name);
+        }
+        char *existing = fa_store_get(f->store, res->key, res->namespaced ? r->ns : "", cj_str(meta, "name"));
+        free(existing);
+        if (!existing)
+            break;
+        if (!gen || attempt == 7) {
+            const char *saved = r->name;
+            r->name = cj_str(meta, "name");
+            ret = fa_error(r, 409, "AlreadyExists", "%s \"%s\" already exists", res->key, r->name);
+            r->name = saved;
+            cJSON_Delete(obj);
+            return ret;
+        }
+    }
+    if (!dry_run(r)) {
+        if (commit(f, res, "ADDED", "create", actor_of(r), obj, NULL) < 0) {
+            cJSON_Delete(obj);
+            return fa_error(r, 500, "InternalError", "storage error");
+        }
+        if (is_crd) {
+            char err[256];
+            fa_registry_add_crd(f->reg, obj, err, sizeof err);
+        }
+    }
+    ret = fa_reply_json(r, ok_code, obj);
+    cJSON_Delete(obj);
+    return ret;
+}
+
+/* ---- update (PUT, PATCH and the subresources all end here) ---- */
+
+/* Everything but metadata (and status, for kinds with a status subresource): what generation
+ * counts changes of. */
+static bool spec_changed(const fa_resource *res, const cJSON *a, const cJSON *b)
+{
+    cJSON *x = cJSON_Duplicate(a, 1), *y = cJSON_Duplicate(b, 1);
+    const char *drop[] = {"metadata", res->has_status ? "status" : NULL};
+    for (int i = 0; i < 2 && drop[i]; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(x, drop[i]);
+        cJSON_DeleteItemFromObjectCaseSensitive(y, drop[i]);
+    }
+    bool changed = !cj_equal(x, y);
+    if (!changed && res->annotations_bump_generation)
+        changed = !cj_equal(cj_get(a, "metadata.annotations"), cj_get(b, "metadata.annotations"));
+    cJSON_Delete(x);
+    cJSON_Delete(y);
+    return changed;
+}
+
+static void copy_field(cJSON *dst, const cJSON *src, const char *key)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(src, key);
+    if (v)
+        cj_set(dst, key, cJSON_Duplicate(v, 1));
+    else
+        cJSON_DeleteItemFromObjectCaseSensitive(dst, key);
+}
+
+/* Applies the server's rules to `in` (the client's new version of `stored`) and commits it.
+ * Takes ownership of in and stored. */
+static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *stored_json, cJSON *in, const char *verb,
+                                     bool require_rv, bool reply_scale);
+
+static cJSON *scale_of(const fa_resource *res, const cJSON *obj);
+
+static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *stored_json, cJSON *in, const char *verb,
+                                     bool require_rv, bool reply_scale)
+{
+    fakeapi *f = r->f;
+    const fa_resource *res = r->res;
+    enum MHD_Result ret;
+    const char *name = r->name;
+    if (validate(r, in, &ret) != 0)
+        goto out;
+    cJSON *meta = cj_obj(in, "metadata");
+    const cJSON *smeta = cJSON_GetObjectItemCaseSensitive(stored, "metadata");
+    const char *in_name = cj_str(meta, "name");
+    if (!in_name || strcmp(in_name, name)) {
+        ret = fa_error(r, 400, "BadRequest", "the name of the object (%s) does not match the name on the URL (%s)",
+                       in_name ? in_name : "", name);
+        goto out;
+    }
+    const char *in_ns = cj_str(meta, "namespace");
+    if (res->namespaced && in_ns && *in_ns && strcmp(in_ns, r->ns)) {
+        ret = fa_error(r, 400, "BadRequest",
+                       "the namespace of the provided object does not match the namespace sent on the request");
+        goto out;
+    }
+    const char *in_rv = cj_str(meta, "resourceVersion");
+    const char *cur_rv = cj_str(smeta, "resourceVersion");
+    if (in_rv && *in_rv) {
+        if (strcmp(in_rv, cur_rv)) {
+            ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": the object has been "
+                           "modified; please apply your changes to the latest version and try again", res->key, name);
+            goto out;
+        }
+    } else if (require_rv) {
+        ret = fa_invalid(r, name, "metadata.resourceVersion", "FieldValueInvalid",
+                         "Invalid value: 0x0: must be specified for an update");
+        goto out;
+    }
+    cJSON *result;
+    bool status_write = r->sub && !strcmp(r->sub, "status");
+    if (status_write) {
+        /* /status changes status only (plus, for built-ins, the annotations a kubelet or
+         * controller may set alongside; kube-api.md 3.3) */
+        result = cJSON_Duplicate(stored, 1);
+        copy_field(result, in, "status");
+        if (res->builtin)
+            copy_field(cj_obj(result, "metadata"), meta, "annotations");
+        if (!strcmp(res->key, "pods"))
+            copy_field(cj_obj(result, "metadata"), meta, "labels");
+    } else {
+        result = cJSON_Duplicate(in, 1);
+        cJSON *rmeta = cj_obj(result, "metadata");
+        static const char *const kept[] = {"uid", "creationTimestamp", "namespace", "name", "generation",
+                                           "deletionTimestamp", "deletionGracePeriodSeconds"};
+        for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+            copy_field(rmeta, smeta, kept[i]);
+        cJSON_DeleteItemFromObjectCaseSensitive(rmeta, "selfLink");
+        if (res->has_status)
+            copy_field(result, stored, "status");
+        if (!strcmp(res->key, "namespaces"))
+            copy_field(result, stored, "spec"); /* spec.finalizers changes only through /finalize */
+        if (r->sub && !strcmp(r->sub, "finalize"))
+            copy_field(result, in, "spec");
+    }
+    cJSON *rmeta = cj_obj(result, "metadata");
+    cj_set_str(rmeta, "resourceVersion", cur_rv);
+    /* a deleting object may lose finalizers but never gain one */
+    if (deleting(stored)) {
+        const cJSON *fin;
+        cJSON_ArrayForEach(fin, cJSON_GetObjectItemCaseSensitive(rmeta, "finalizers"))
+        {
+            bool known = false;
+            const cJSON *old;
+            cJSON_ArrayForEach(old, cJSON_GetObjectItemCaseSensitive(smeta, "finalizers"))
+                known |= cJSON_IsString(old) && !strcmp(old->valuestring, fin->valuestring);
+            if (!known) {
+                char detail[512];
+                snprintf(detail, sizeof detail, "Forbidden: no new finalizers can be added if the object is being "
+                         "deleted, found new finalizers []string{\"%s\"}", fin->valuestring);
+                ret = fa_invalid(r, name, "metadata.finalizers", "FieldValueForbidden", detail);
+                cJSON_Delete(result);
+                goto out;
+            }
+        }
+    }
+    if (res->has_generation && !status_write && spec_changed(res, stored, result)) {
+        cJSON *g = cJSON_GetObjectItemCaseSensitive(smeta, "generation");
+        cj_set_num(rmeta, "generation", (cJSON_IsNumber(g) ? g->valuedouble : 0) + 1);
+    }
+    bool is_crd = !strcmp(res->key, "customresourcedefinitions.apiextensions.k8s.io");
+    if (is_crd && !status_write) {
+        char err[512];
+        fa_registry *scratch = fa_registry_new();
+        int bad = fa_registry_add_crd(scratch, result, err, sizeof err);
+        fa_registry_free(scratch);
+        if (bad) {
+            ret = fa_invalid(r, name, "spec", "FieldValueInvalid", err);
+            cJSON_Delete(result);
+            goto out;
+        }
+    }
+    /* no-op writes neither bump the resourceVersion nor emit an event */
+    bool noop = cj_equal(result, stored);
+    bool finished = deleting(result) && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rmeta, "finalizers")) == 0 &&
+                    strcmp(res->key, "namespaces");
+    if (!strcmp(res->key, "namespaces") && deleting(result) &&
+        cJSON_GetArraySize(cj_get(result, "spec.finalizers")) == 0)
+        finished = true;
+    if (!noop && !dry_run(r)) {
+        if (commit(f, res, finished ? "DELETED" : "MODIFIED", verb, actor_of(r), result, stored_json) < 0) {
+            cJSON_Delete(result);
+            ret = fa_error(r, 500, "InternalError", "storage error");
+            goto out;
+        }
+        if (is_crd && !finished) {
+            char err[256];
+            fa_registry_add_crd(f->reg, result, err, sizeof err);
+        }
+    }
+    if (reply_scale) {
+        cJSON *scale = scale_of(res, result);
+        ret = fa_reply_json(r, 200, scale);
+        cJSON_Delete(scale);
+    } else {
+        ret = fa_reply_json(r, 200, result);
+    }
+    cJSON_Delete(result);
+out:
+    cJSON_Delete(in);
+    cJSON_Delete(stored);
+    return ret;
+}
+
+/* ---- scale subresource: an autoscaling/v1 Scale view of spec.replicas ---- */
+
+static cJSON *path_get(const cJSON *obj, const char *jsonpath)
+{
+    return jsonpath ? cj_get(obj, jsonpath[0] == '.' ? jsonpath + 1 : jsonpath) : NULL;
+}
+
+/* Renders a LabelSelector (matchLabels, matchExpressions) in the string form Scale uses. */
+static void selector_string(const cJSON *sel, co_buf *b)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"))
+    {
+        if (cJSON_IsString(e))
+            co_buf_printf(b, "%s%s=%s", b->len ? "," : "", e->string, e->valuestring);
+    }
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"))
+    {
+        const char *key = cj_str(e, "key"), *op = cj_str(e, "operator");
+        if (!key || !op)
+            continue;
+        co_buf_printf(b, "%s", b->len ? "," : "");
+        if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
+            co_buf_printf(b, "%s%s", op[0] == 'D' ? "!" : "", key);
+            continue;
+        }
+        co_buf_printf(b, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
+        const cJSON *v;
+        int i = 0;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
+            if (cJSON_IsString(v)) co_buf_printf(b, "%s%s", i++ ? "," : "", v->valuestring);
+        co_buf_adds(b, ")");
+    }
+}
+
+static cJSON *scale_of(const fa_resource *res, const cJSON *obj)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "kind", "Scale");
+    cJSON_AddStringToObject(s, "apiVersion", "autoscaling/v1");
+    cJSON *m = cJSON_AddObjectToObject(s, "metadata");
+    const char *keys[] = {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"};
+    for (int i = 0; i < 5; i++)
+        copy_field(m, cJSON_GetObjectItemCaseSensitive(obj, "metadata"), keys[i]);
+    cJSON *spec = cJSON_AddObjectToObject(s, "spec");
+    cJSON *want = path_get(obj, res->scale_spec);
+    cJSON_AddNumberToObject(spec, "replicas", cJSON_IsNumber(want) ? want->valuedouble : 0);
+    cJSON *st = cJSON_AddObjectToObject(s, "status");
+    cJSON *have = path_get(obj, res->scale_status);
+    cJSON_AddNumberToObject(st, "replicas", cJSON_IsNumber(have) ? have->valuedouble : 0);
+    cJSON *sel = path_get(obj, res->scale_selector);
+    if (cJSON_IsString(sel)) {
+        cJSON_AddStringToObject(st, "selector", sel->valuestring);
+    } else if (cJSON_IsObject(sel)) {
+        co_buf b = {0};
+        selector_string(sel, &b);
+        cJSON_AddStringToObject(st, "selector", b.data ? b.data : "");
+        co_buf_free(&b);
+    }
+    return s;
+}
+
+/* Writes a Scale's spec.replicas into its parent and commits the parent. */
+static enum MHD_Result update_scale(fa_req *r, cJSON *stored, const char *stored_json, cJSON *scale)
+{
+    cJSON *replicas = cj_get(scale, "spec.replicas");
+    const char *rv = cj_str(scale, "metadata.resourceVersion");
+    if (!cJSON_IsNumber(replicas) || replicas->valuedouble < 0) {
+        enum MHD_Result ret = fa_invalid(r, r->name, "spec.replicas", "FieldValueInvalid",
+                                         "Invalid value: must be greater than or equal to 0");
+        cJSON_Delete(scale);
+        cJSON_Delete(stored);
+        return ret;
+    }
+    cJSON *in = cJSON_Duplicate(stored, 1);
+    if (rv && *rv)
+        cj_set_str(cj_obj(in, "metadata"), "resourceVersion", rv);
+    /* walk the spec path, creating objects on the way (".spec.replicas") */
+    const char *path = r->res->scale_spec[0] == '.' ? r->res->scale_spec + 1 : r->res->scale_spec;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    cJSON *o = in;
+    char *save = NULL, *tok = strtok_r(buf, ".", &save);
+    while (tok) {
+        char *next = strtok_r(NULL, ".", &save);
+        if (!next)
+            cj_set_num(o, tok, replicas->valuedouble);
+        else
+            o = cj_obj(o, tok);
+        tok = next;
+    }
+    cJSON_Delete(scale);
+    const char *sub = r->sub;
+    r->sub = NULL; /* the parent's main resource is what changes */
+    enum MHD_Result ret = update_object(r, stored, stored_json, in, "update", false, true);
+    r->sub = sub;
+    return ret;
+}
+
+/* ---- patch ---- */
+
+static enum MHD_Result do_patch(fa_req *r)
+{
+    fakeapi *f = r->f;
+    const fa_resource *res = r->res;
+    char ct[128];
+    content_type(r, ct, sizeof ct);
+    bool merge = !strcmp(ct, "application/merge-patch+json"), json = !strcmp(ct, "application/json-patch+json"),
+         smp = !strcmp(ct, "application/strategic-merge-patch+json"), apply = !strcmp(ct, "application/apply-patch+yaml");
+    bool scale = r->sub && !strcmp(r->sub, "scale");
+    if (smp && !res->builtin && !scale)
+        return fa_error(r, 415, "UnsupportedMediaType",
+                        "the body of the request was in an unknown format - accepted media types include: "
+                        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+    if (!merge && !json && !smp && !apply)
+        return fa_error(r, 415, "UnsupportedMediaType",
+                        "the body of the request was in an unknown format - accepted media types include: "
+                        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml%s",
+                        res->builtin ? ", application/strategic-merge-patch+json" : "");
+    char err[1024] = "";
+    cJSON *patch = apply ? yaml_parse_one(r->body.data ? r->body.data : "", r->body.len, err, sizeof err)
+                         : (r->body.len ? cj_parse(r->body.data, r->body.len) : NULL);
+    if (!patch)
+        return fa_error(r, 400, "BadRequest", "error decoding patch: %s", *err ? err : "invalid JSON");
+    if (apply && !fa_arg(r, "fieldManager")) {
+        cJSON_Delete(patch);
+        return fa_invalid(r, "", "fieldManager", "FieldValueRequired", "Required value: is required for apply patch");
+    }
+    char *stored_json;
+    cJSON *stored = get_obj(f, res, r->ns, r->name, &stored_json);
+    if (!stored) {
+        free(stored_json);
+        if (apply && !r->sub) { /* server-side apply creates */
+            if (!cJSON_IsObject(patch)) {
+                cJSON_Delete(patch);
+                return fa_error(r, 400, "BadRequest", "error decoding patch: not an object");
+            }
+            cJSON *meta = cj_obj(patch, "metadata");
+            if (!cj_str(meta, "name"))
+                cj_set_str(meta, "name", r->name);
+            return do_create(r, patch, 201);
+        }
+        cJSON_Delete(patch);
+        return fa_error(r, 404, "NotFound", "%s \"%s\" not found", res->key, r->name);
+    }
+    cJSON *target = scale ? scale_of(res, stored) : stored;
+    cJSON *out = NULL;
+    int rc;
+    if (json)
+        rc = patch_json(target, patch, &out, err, sizeof err);
+    else if (smp || (apply && (res->builtin || scale)))
+        rc = patch_strategic(target, patch, scale ? "Scale" : res->kind, &out, err, sizeof err);
+    else
+        rc = patch_merge(target, patch, &out, err, sizeof err);
+    cJSON_Delete(patch);
+    if (scale)
+        cJSON_Delete(target);
+    if (rc != PATCH_OK) {
+        cJSON_Delete(stored);
+        free(stored_json);
+        if (rc == PATCH_INVALID)
+            return fa_invalid(r, r->name, "patch", "FieldValueInvalid", err);
+        if (rc == PATCH_TOO_LARGE)
+            return fa_error(r, 413, "RequestEntityTooLarge", "%s", err);
+        return fa_error(r, 400, "BadRequest", "%s", err);
+    }
+    if (!cJSON_IsObject(out)) {
+        cJSON_Delete(out);
+        cJSON_Delete(stored);
+        free(stored_json);
+        return fa_error(r, 400, "BadRequest", "the patch does not result in an object");
+    }
+    enum MHD_Result ret = scale ? update_scale(r, stored, stored_json, out)
+                                : update_object(r, stored, stored_json, out, "patch", false, false);
+    free(stored_json);
+    return ret;
+}
+
+/* ---- delete ---- */
+
+typedef struct {
+    const char *policy;
+    long grace;
+    const char *pre_uid, *pre_rv;
+    bool dry;
+    cJSON *body;
+} delete_opts;
+
+static int parse_delete_opts(fa_req *r, delete_opts *o, enum MHD_Result *ret)
+{
+    memset(o, 0, sizeof *o);
+    o->grace = -1;
+    o->dry = dry_run(r);
+    o->policy = fa_arg(r, "propagationPolicy");
+    const char *g = fa_arg(r, "gracePeriodSeconds");
+    if (g)
+        o->grace = atol(g);
+    if (r->body.len) {
+        o->body = cj_parse(r->body.data, r->body.len);
+        if (!cJSON_IsObject(o->body)) {
+            cJSON_Delete(o->body);
+            o->body = NULL;
+            *ret = fa_error(r, 400, "BadRequest", "couldn't decode DeleteOptions: invalid JSON");
+            return -1;
+        }
+        const char *p = cj_str(o->body, "propagationPolicy");
+        if (p)
+            o->policy = p;
+        cJSON *gs = cJSON_GetObjectItemCaseSensitive(o->body, "gracePeriodSeconds");
+        if (cJSON_IsNumber(gs))
+            o->grace = (long)gs->valuedouble;
+        o->pre_uid = cj_str(o->body, "preconditions.uid");
+        o->pre_rv = cj_str(o->body, "preconditions.resourceVersion");
+        const cJSON *d;
+        cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(o->body, "dryRun"))
+            o->dry |= cJSON_IsString(d) && !strcmp(d->valuestring, "All");
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o->body, "orphanDependents")))
+            o->policy = "Orphan";
+    }
+    if (o->policy && strcmp(o->policy, "Foreground") && strcmp(o->policy, "Background") && strcmp(o->policy, "Orphan")) {
+        char detail[256];
+        snprintf(detail, sizeof detail, "Unsupported value: \"%s\": supported values: \"Foreground\", \"Background\", \"Orphan\"",
+                 o->policy);
+        *ret = fa_invalid(r, r->name, "propagationPolicy", "FieldValueNotSupported", detail);
+        cJSON_Delete(o->body);
+        return -1;
+    }
+    return 0;
+}
+
+static enum MHD_Result do_delete(fa_req *r)
+{
+    fakeapi *f = r->f;
+    delete_opts o;
+    enum MHD_Result ret;
+    if (parse_delete_opts(r, &o, &ret) != 0)
+        return ret;
+    char *json;
+    cJSON *obj = get_obj(f, r->res, r->ns, r->name, &json);
+    if (!obj) {
+        free(json);
+        cJSON_Delete(o.body);
+        return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
+    }
+    const char *uid = cj_str(obj, "metadata.uid"), *rv = cj_str(obj, "metadata.resourceVersion");
+    if (o.pre_uid && strcmp(o.pre_uid, uid))
+        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
+                       "precondition: %s, UID in object meta: %s", r->res->key, r->name, o.pre_uid, uid);
+    else if (o.pre_rv && strcmp(o.pre_rv, rv))
+        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: "
+                       "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", r->res->key,
+                       r->name, o.pre_rv, rv);
+    else {
+        delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, actor_of(r));
+        ret = fa_reply_json(r, 200, obj);
+    }
+    cJSON_Delete(obj);
+    cJSON_Delete(o.body);
+    free(json);
+    return ret;
+}
+
+/* ---- list, get and deletecollection ---- */
+
+bool fa_obj_matches(const fa_resource *res, const char *ns_filter, const labelsel *ls, const fieldsel *fs,
+                    const cJSON *obj)
+{
+    if (ns_filter && res->namespaced) {
+        const char *ns = cj_str(obj, "metadata.namespace");
+        if (!ns || strcmp(ns, ns_filter))
+            return false;
+    }
+    if (ls && !labelsel_matches(ls, cj_get(obj, "metadata.labels")))
+        return false;
+    return !fs || fieldsel_matches(fs, obj);
+}
+
+typedef struct {
+    const fa_resource *res;
+    labelsel *ls;
+    fieldsel *fs;
+    long limit;
+    long count, remaining;
+    co_buf items;
+    char *last_ns, *last_name;
+    bool more;
+    row_list *collect; /* deletecollection: gather names instead of items */
+} list_ctx;
+
+static int list_row(void *ud, const char *ns, const char *name, const char *json)
+{
+    list_ctx *c = ud;
+    bool filtered = (c->ls && !labelsel_empty(c->ls)) || (c->fs && !fieldsel_empty(c->fs));
+    if (filtered) {
+        cJSON *o = cJSON_Parse(json);
+        bool ok = o && fa_obj_matches(c->res, NULL, c->ls, c->fs, o);
+        cJSON_Delete(o);
+        if (!ok)
+            return 0;
+    }
+    if (c->limit > 0 && c->count >= c->limit) {
+        c->more = true;
+        c->remaining++;
+        return 0;
+    }
+    if (c->collect) {
+        row_push(c->collect, ns, name);
+        c->count++;
+        return 0;
+    }
+    char *served = as_served(c->res, strdup(json));
+    co_buf_adds(&c->items, c->items.len ? "," : "");
+    co_buf_adds(&c->items, served);
+    free(served);
+    c->count++;
+    free(c->last_ns);
+    free(c->last_name);
+    c->last_ns = strdup(ns);
+    c->last_name = strdup(name);
+    return 0;
+}
+
+static char *hex_encode(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(2 * n + 1);
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", (unsigned char)s[i]);
+    out[2 * n] = 0;
+    return out;
+}
+
+static char *hex_decode(const char *s)
+{
+    size_t n = strlen(s);
+    if (n % 2)
+        return NULL;
+    char *out = malloc(n / 2 + 1);
+    for (size_t i = 0; i < n / 2; i++) {
+        unsigned v;
+        if (!isxdigit((unsigned char)s[2 * i]) || !isxdigit((unsigned char)s[2 * i + 1]) ||
+            sscanf(s + 2 * i, "%2x", &v) != 1 || v == 0) {
+            free(out);
+            return NULL;
+        }
+        out[i] = (char)v;
+    }
+    out[n / 2] = 0;
+    return out;
+}
+
+static int parse_selectors(fa_req *r, labelsel **ls, fieldsel **fs, enum MHD_Result *ret)
+{
+    char err[512];
+    *ls = NULL;
+    *fs = NULL;
+    *ls = labelsel_parse(fa_arg(r, "labelSelector"), err, sizeof err);
+    if (!*ls) {
+        *ret = fa_error(r, 400, "BadRequest", "unable to parse requirement: %s", err);
+        return -1;
+    }
+    *fs = fieldsel_parse(fa_arg(r, "fieldSelector"), r->res->fields, err, sizeof err);
+    if (!*fs) {
+        labelsel_free(*ls);
+        *ls = NULL;
+        *ret = fa_error(r, 400, "BadRequest", "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses a resourceVersion parameter: 0 when unset or "0", -1 when malformed. */
+static long long parse_rv(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    return (*end || v < 0) ? -1 : v;
+}
+
+static enum MHD_Result do_list(fa_req *r)
+{
+    fakeapi *f = r->f;
+    const fa_resource *res = r->res;
+    enum MHD_Result ret;
+    const char *rvs = fa_arg(r, "resourceVersion"), *match = fa_arg(r, "resourceVersionMatch");
+    long long rv = parse_rv(rvs);
+    if (rv < 0)
+        return fa_error(r, 400, "BadRequest", "invalid resource version: %s", rvs);
+    bool watch = r->watch_path || fa_arg_true(r, "watch");
+    if (match && (!rvs || !*rvs) && !(watch && fa_arg_true(r, "sendInitialEvents")))
+        return fa_invalid(r, "", "resourceVersionMatch", "FieldValueForbidden",
+                          "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+    if (match && strcmp(match, "NotOlderThan") && strcmp(match, "Exact"))
+        return fa_invalid(r, "", "resourceVersionMatch", "FieldValueNotSupported",
+                          "Unsupported value: supported values: \"Exact\", \"NotOlderThan\"");
+    labelsel *ls;
+    fieldsel *fs;
+    if (parse_selectors(r, &ls, &fs, &ret) != 0)
+        return ret;
+    if (watch)
+        return fa_watch_start(r, ls, fs);
+    if (rv > fa_store_rv(f->store)) {
+        labelsel_free(ls);
+        fieldsel_free(fs);
+        return fa_error(r, 504, "Timeout", "Too large resource version: %lld, current: %lld", rv,
+                        (long long)fa_store_rv(f->store));
+    }
+    list_ctx c = {.res = res, .ls = ls, .fs = fs};
+    const char *limit = fa_arg(r, "limit"), *cont = fa_arg(r, "continue");
+    c.limit = limit ? atol(limit) : 0;
+    long long list_rv = fa_store_rv(f->store);
+    char *after_ns = NULL, *after_name = NULL;
+    if (cont && *cont) {
+        char *tok = hex_decode(cont);
+        long long trv = 0;
+        char ns[256] = "", name[256] = "";
+        if (!tok || sscanf(tok, "%lld|%255[^|]|%255[^|]", &trv, ns, name) < 2) {
+            free(tok);
+            labelsel_free(ls);
+            fieldsel_free(fs);
+            return fa_error(r, 400, "BadRequest", "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+        }
+        free(tok);
+        if (!strcmp(ns, "-"))
+            ns[0] = 0;
+        /* a page is consistent with the first one only if nothing of this kind changed since */
+        if (trv < fa_store_compacted(f->store) || fa_store_changed_since(f->store, res->key, r->ns, trv)) {
+            labelsel_free(ls);
+            fieldsel_free(fs);
+            return fa_error(r, 410, "Expired", "The provided continue parameter is too old to display a consistent "
+                            "list result. You can start a new list without the continue parameter.");
+        }
+        list_rv = trv;
+        after_ns = strdup(ns);
+        after_name = strdup(name);
+    }
+    fa_store_list(f->store, res->key, res->namespaced ? r->ns : NULL, after_ns, after_name, list_row, &c);
+    char gv[256];
+    gv_of(res, gv, sizeof gv);
+    co_buf out = {0};
+    co_buf_printf(&out, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\"",
+                  res->list_kind, gv, list_rv);
+    if (c.more) {
+        char raw[600];
+        snprintf(raw, sizeof raw, "%lld|%s|%s", list_rv, *c.last_ns ? c.last_ns : "-", c.last_name);
+        char *tok = hex_encode(raw);
+        co_buf_printf(&out, ",\"continue\":\"%s\",\"remainingItemCount\":%ld", tok, c.remaining);
+        free(tok);
+    }
+    co_buf_printf(&out, "},\"items\":[%s]}", c.items.data ? c.items.data : "");
+    co_buf_free(&c.items);
+    free(c.last_ns);
+    free(c.last_name);
+    free(after_ns);
+    free(after_name);
+    labelsel_free(ls);
+    fieldsel_free(fs);
+    return fa_reply(r, 200, co_buf_take(&out));
+}
+
+static enum MHD_Result do_delete_collection(fa_req *r)
+{
+    fakeapi *f = r->f;
+    enum MHD_Result ret;
+    delete_opts o;
+    labelsel *ls;
+    fieldsel *fs;
+    if (parse_selectors(r, &ls, &fs, &ret) != 0)
+        return ret;
+    if (parse_delete_opts(r, &o, &ret) != 0) {
+        labelsel_free(ls);
+        fieldsel_free(fs);
+        return ret;
+    }
+    row_list rows = {0};
+    list_ctx c = {.res = r->res, .ls = ls, .fs = fs, .collect = &rows};
+    fa_store_list(f->store, r->res->key, r->res->namespaced ? r->ns : NULL, NULL, NULL, list_row, &c);
+    char gv[256];
+    gv_of(r->res, gv, sizeof gv);
+    co_buf out = {0};
+    co_buf_printf(&out, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{},\"items\":[", r->res->list_kind, gv);
+    for (size_t i = 0; i < rows.n; i++) {
+        char *json;
+        cJSON *obj = get_obj(f, r->res, rows.rows[i].key, rows.rows[i].name, &json);
+        if (obj) {
+            delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, actor_of(r));
+            char *s = cJSON_PrintUnformatted(obj);
+            co_buf_printf(&out, "%s%s", i ? "," : "", s);
+            free(s);
+        }
+        cJSON_Delete(obj);
+        free(json);
+    }
+    co_buf_adds(&out, "]}");
+    rows_free(&rows);
+    cJSON_Delete(o.body);
+    labelsel_free(ls);
+    fieldsel_free(fs);
+    return fa_reply(r, 200, co_buf_take(&out));
+}
+
+static enum MHD_Result do_get(fa_req *r)
+{
+    char *json = fa_store_get(r->f->store, r->res->key, r->res->namespaced ? r->ns : "", r->name);
+    if (!json)
+        return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
+    if (r->sub && !strcmp(r->sub, "scale")) {
+        cJSON *obj = cJSON_Parse(json);
+        cJSON *scale = scale_of(r->res, obj);
+        enum MHD_Result ret = fa_reply_json(r, 200, scale);
+        cJSON_Delete(scale);
+        cJSON_Delete(obj);
+        free(json);
+        return ret;
+    }
+    return fa_reply(r, 200, as_served(r->res, json));
+}
+
+static enum MHD_Result do_put(fa_req *r)
+{
+    enum MHD_Result ret;
+    cJSON *in = parse_object(r, &ret);
+    if (!in)
+        return ret;
+    char *json;
+    cJSON *stored = get_obj(r->f, r->res, r->ns, r->name, &json);
+    if (!stored) {
+        free(json);
+        cJSON_Delete(in);
+        return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
+    }
+    if (r->sub && !strcmp(r->sub, "scale")) {
+        const char *kind = cj_str(in, "kind");
+        if (kind && strcmp(kind, "Scale")) {
+            cJSON_Delete(in);
+            cJSON_Delete(stored);
+            free(json);
+            return fa_error(r, 400, "BadRequest", "the kind in the data (%s) does not match the expected kind (Scale)", kind);
+        }
+        ret = update_scale(r, stored, json, in);
+    } else {
+        ret = update_object(r, stored, json, in, "update", !r->res->builtin, false);
+    }
+    free(json);
+    return ret;
+}
+
+static enum MHD_Result not_allowed(fa_req *r)
+{
+    return fa_error(r, 405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+}
+
+enum MHD_Result fa_handle_resource(fa_req *r)
+{
+    const char *m = r->method;
+    bool get = !strcmp(m, "GET");
+    if (!r->name) {
+        if (get)
+            return do_list(r);
+        if (!strcmp(m, "POST")) {
+            if (r->res->namespaced && !r->ns)
+                return fa_error(r, 404, "NotFound", "the server could not find the requested resource");
+            enum MHD_Result ret;
+            cJSON *obj = parse_object(r, &ret);
+            return obj ? do_create(r, obj, 201) : ret;
+        }
+        if (!strcmp(m, "DELETE") && (!r->res->namespaced || r->ns))
+            return do_delete_collection(r);
+        return not_allowed(r);
+    }
+    if (r->watch_path)
+        return get ? do_list(r) : not_allowed(r);
+    if (get)
+        return do_get(r);
+    if (!strcmp(m, "PUT"))
+        return do_put(r);
+    if (!strcmp(m, "PATCH") && !(r->sub && !strcmp(r->sub, "finalize")))
+        return do_patch(r);
+    if (!strcmp(m, "DELETE") && !r->sub)
+        return do_delete(r);
+    return not_allowed(r);
+}
