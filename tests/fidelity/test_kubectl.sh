@@ -36,7 +36,7 @@ check "get across namespaces" "fidelity" $K get cm -A
 check "get by label" "app-config" $K get cm -n fidelity -l 'app in (app,web)'
 check_fails "get a missing object" 'Error from server (NotFound): rollouts.argoproj.io "nope" not found' \
   $K get ro nope -n fidelity
-check_fails "create in a missing namespace" 'Error from server (NotFound): namespaces "missing" not found' \
+check_fails "create in a missing namespace" 'error when creating "STDIN": namespaces "missing" not found' \
   $K create -n missing -f - <<<'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}'
 
 # describe
