@@ -47,7 +47,7 @@ void cj_set(cJSON *o, const char *key, cJSON *v)
 void cj_set_str(cJSON *o, const char *key, const char *v) { cj_set(o, key, cJSON_CreateString(v)); }
 void cj_set_num(cJSON *o, const char *key, double v) { cj_set(o, key, cJSON_CreateNumber(v)); }
 
-bool cj_equal(const cJSON *a, const cJSON *b) { return cJSON_Compare(a, b, 1); }
+bool cj_equal(const cJSON *a, const cJSON *b) { return (!a && !b) || cJSON_Compare(a, b, 1); }
 
 cJSON *cj_parse(const char *text, size_t len)
 {

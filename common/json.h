@@ -16,7 +16,7 @@ cJSON *cj_obj(cJSON *o, const char *key);
 void cj_set(cJSON *o, const char *key, cJSON *v);
 void cj_set_str(cJSON *o, const char *key, const char *v);
 void cj_set_num(cJSON *o, const char *key, double v);
-/* Deep equality (case-sensitive keys, key order ignored). */
+/* Deep equality (case-sensitive keys, key order ignored); two NULLs are equal. */
 bool cj_equal(const cJSON *a, const cJSON *b);
 /* Parses exactly len bytes; NULL on malformed JSON or trailing garbage. */
 cJSON *cj_parse(const char *text, size_t len);
