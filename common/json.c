@@ -63,3 +63,11 @@ cJSON *cj_parse(const char *text, size_t len)
     }
     return v;
 }
+
+void cj_set_first(cJSON *o, const char *key, cJSON *v)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(o, key);
+    cJSON_AddItemToObject(o, key, v); /* sets the member name */
+    if (o->child != v) /* cJSON_InsertItemInArray cannot insert into an empty container (1.7.15) */
+        cJSON_InsertItemInArray(o, 0, cJSON_DetachItemViaPointer(o, v));
+}

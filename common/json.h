@@ -14,6 +14,8 @@ const char *cj_str(const cJSON *o, const char *dotted);
 cJSON *cj_obj(cJSON *o, const char *key);
 /* Sets o[key] = v, replacing any existing value; takes ownership of v. */
 void cj_set(cJSON *o, const char *key, cJSON *v);
+/* Like cj_set, but v becomes the first member (apiVersion and kind lead every object). */
+void cj_set_first(cJSON *o, const char *key, cJSON *v);
 void cj_set_str(cJSON *o, const char *key, const char *v);
 void cj_set_num(cJSON *o, const char *key, double v);
 /* Deep equality (case-sensitive keys, key order ignored); two NULLs are equal. */

@@ -214,12 +214,9 @@ static int validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
         return -1;
     }
     /* apiVersion and kind first, as every Kubernetes object prints */
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, "kind");
-    cJSON_DeleteItemFromObjectCaseSensitive(obj, "apiVersion");
-    cJSON_InsertItemInArray(obj, 0, cJSON_CreateString(res->kind));
-    cJSON_InsertItemInArray(obj, 0, cJSON_CreateString(gv));
-    obj->child->string = strdup("apiVersion");
-    obj->child->next->string = strdup("kind");
+    cJSON *apiversion = cJSON_CreateString(av ? av : gv); /* av dies with the old member */
+    cj_set_first(obj, "kind", cJSON_CreateString(res->kind));
+    cj_set_first(obj, "apiVersion", apiversion);
 
     static const struct { const char *path; int type; const char *go; } shapes[] = {
         {"metadata", cJSON_Object, "v1.ObjectMeta"},

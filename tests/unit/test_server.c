@@ -127,7 +127,9 @@ static void test_custom_resources(void)
                     "{\"specReplicasPath\":\".spec.replicas\",\"statusReplicasPath\":\".status.replicas\","
                     "\"labelSelectorPath\":\".status.selector\"}}}]}}", &code);
     CU_ASSERT_EQUAL(code, 201);
-    CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_PrintUnformatted(cj_get(o, "status.conditions")), "Established"));
+    char *conds = cJSON_PrintUnformatted(cj_get(o, "status.conditions"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(conds, "Established"));
+    free(conds);
     cJSON_Delete(o);
     o = http("GET", "/apis/example.com/v1", NULL, NULL, &code);
     CU_ASSERT_EQUAL(code, 200);
@@ -179,7 +181,7 @@ static void test_status_errors(void)
     CU_ASSERT_STRING_EQUAL(cj_str(o, "details.kind"), "deployments");
     CU_ASSERT_EQUAL(cj_get(o, "code")->valuedouble, 404);
     cJSON_Delete(o);
-    http("POST", CM, NULL, "{\"metadata\":{\"name\":\"e1\"}}", &code);
+    cJSON_Delete(http("POST", CM, NULL, "{\"metadata\":{\"name\":\"e1\"}}", &code));
     o = http("POST", CM, NULL, "{\"metadata\":{\"name\":\"e1\"}}", &code);
     CU_ASSERT_EQUAL(code, 409);
     CU_ASSERT_STRING_EQUAL(cj_str(o, "message"), "configmaps \"e1\" already exists");
