@@ -7,6 +7,7 @@
 #include "fakeapi/fakeapi.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,9 +337,112 @@ static void test_list_paging(void)
     cJSON_Delete(o);
 }
 
+static void test_dry_run_and_propagation(void)
+{
+    long code;
+    cJSON_Delete(http("POST", CM, NULL, "{\"metadata\":{\"name\":\"dr\"},\"data\":{\"a\":\"1\"}}", &code));
+    cJSON *before = http("GET", "/api/v1/namespaces/default/configmaps/dr", NULL, NULL, &code);
+    cJSON *o = http("PATCH", "/api/v1/namespaces/default/configmaps/dr?dryRun=All", "application/merge-patch+json",
+                    "{\"data\":{\"a\":\"2\"}}", &code);
+    CU_ASSERT_EQUAL(code, 200);
+    CU_ASSERT_STRING_EQUAL(cj_str(o, "data.a"), "2"); /* the would-be object */
+    cJSON_Delete(o);
+    o = http("PUT", "/api/v1/namespaces/default/configmaps/dr?dryRun=All", NULL,
+             "{\"metadata\":{\"name\":\"dr\"},\"data\":{\"a\":\"3\"}}", &code);
+    CU_ASSERT_EQUAL(code, 200);
+    cJSON_Delete(o);
+    o = http("DELETE", "/api/v1/namespaces/default/configmaps/dr?dryRun=All", NULL, NULL, &code);
+    CU_ASSERT_EQUAL(code, 200);
+    cJSON_Delete(o);
+    o = http("GET", "/api/v1/namespaces/default/configmaps/dr", NULL, NULL, &code);
+    CU_ASSERT_TRUE(cj_equal(o, before)); /* nothing changed, not even the resourceVersion */
+    cJSON_Delete(o);
+    cJSON_Delete(before);
+    /* Foreground and Orphan deletion leave the owner with their finalizer for the garbage collector */
+    o = http("DELETE", "/api/v1/namespaces/default/configmaps/dr", NULL, "{\"propagationPolicy\":\"Foreground\"}", &code);
+    CU_ASSERT_EQUAL(code, 200);
+    CU_ASSERT_STRING_EQUAL(cj_str(cJSON_GetArrayItem(cj_get(o, "metadata.finalizers"), 0), ""), "foregroundDeletion");
+    CU_ASSERT_PTR_NOT_NULL(cj_str(o, "metadata.deletionTimestamp"));
+    cJSON_Delete(o);
+    cJSON_Delete(http("POST", CM, NULL, "{\"metadata\":{\"name\":\"orph\"}}", &code));
+    o = http("DELETE", "/api/v1/namespaces/default/configmaps/orph?propagationPolicy=Orphan", NULL, NULL, &code);
+    CU_ASSERT_STRING_EQUAL(cj_str(cJSON_GetArrayItem(cj_get(o, "metadata.finalizers"), 0), ""), "orphan");
+    cJSON_Delete(o);
+}
+
+/* Many watchers and writers at once: every watcher sees every write, in resourceVersion order. */
+enum { WATCHERS = 24, WRITERS = 4, PER_WRITER = 25 };
+
+typedef struct {
+    const char *from;
+    int added;
+    long long last_rv;
+    int ordered;
+} watcher_result;
+
+static void *watcher(void *arg)
+{
+    watcher_result *w = arg;
+    char path[256], *body;
+    snprintf(path, sizeof path, "/api/v1/namespaces/conc/configmaps?watch=1&timeoutSeconds=3&resourceVersion=%s",
+             w->from);
+    http_raw("GET", path, NULL, NULL, &body);
+    w->ordered = 1;
+    for (char *save = NULL, *line = strtok_r(body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        cJSON *e = cJSON_Parse(line);
+        if (e && !strcmp(cj_str(e, "type"), "ADDED")) {
+            long long rv = atoll(cj_str(e, "object.metadata.resourceVersion"));
+            w->ordered &= rv > w->last_rv;
+            w->last_rv = rv;
+            w->added++;
+        }
+        cJSON_Delete(e);
+    }
+    free(body);
+    return NULL;
+}
+
+static void *writer(void *arg)
+{
+    long id = (long)arg, code;
+    for (int i = 0; i < PER_WRITER; i++) {
+        char b[128];
+        snprintf(b, sizeof b, "{\"metadata\":{\"name\":\"w%ld-%d\"}}", id, i);
+        cJSON_Delete(http("POST", "/api/v1/namespaces/conc/configmaps", NULL, b, &code));
+    }
+    return NULL;
+}
+
+static void test_concurrent_watchers_and_writers(void)
+{
+    long code;
+    cJSON_Delete(http("POST", "/api/v1/namespaces", NULL, "{\"metadata\":{\"name\":\"conc\"}}", &code));
+    cJSON *o = http("GET", "/api/v1/namespaces/conc/configmaps", NULL, NULL, &code);
+    char from[32];
+    snprintf(from, sizeof from, "%s", cj_str(o, "metadata.resourceVersion"));
+    cJSON_Delete(o);
+    pthread_t wt[WATCHERS], rt[WRITERS];
+    watcher_result res[WATCHERS];
+    memset(res, 0, sizeof res);
+    for (int i = 0; i < WATCHERS; i++) {
+        res[i].from = from;
+        pthread_create(&wt[i], NULL, watcher, &res[i]);
+    }
+    for (long i = 0; i < WRITERS; i++)
+        pthread_create(&rt[i], NULL, writer, (void *)i);
+    for (int i = 0; i < WRITERS; i++)
+        pthread_join(rt[i], NULL);
+    for (int i = 0; i < WATCHERS; i++) {
+        pthread_join(wt[i], NULL);
+        CU_ASSERT_EQUAL(res[i].added, WRITERS * PER_WRITER);
+        CU_ASSERT_TRUE(res[i].ordered);
+    }
+}
+
 int main(void)
 {
     char err[256];
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     fakeapi_options opts = {.seed = 42};
     srv = fakeapi_start(&opts, err, sizeof err);
     if (!srv) {
@@ -353,6 +457,8 @@ int main(void)
         {"finalizers and namespace termination", test_finalizers_and_namespaces},
         {"watch: resourceVersion, selectors, bookmarks, initial events", test_watch_semantics},
         {"list paging and selectors", test_list_paging},
+        {"dry runs change nothing; propagation policies add finalizers", test_dry_run_and_propagation},
+        {"concurrent watchers and writers", test_concurrent_watchers_and_writers},
         {NULL, NULL},
     };
     int rc = cu_run("server", tests);
