@@ -121,15 +121,9 @@ char *fa_store_get(fa_store *s, const char *key, const char *ns, const char *nam
     return out;
 }
 
-int fa_store_list(fa_store *s, const char *key, const char *ns, const char *after_ns, const char *after_name,
-                  fa_store_row_cb cb, void *ud)
+/* Steps a statement whose rows are three text columns, handing each to cb until it says stop. */
+static int each_row(sqlite3_stmt *st, fa_store_row_cb cb, void *ud)
 {
-    sqlite3_stmt *st = stmt(s, ns ? Q_LIST_NS : Q_LIST_ALL);
-    bind_text(st, 1, key);
-    if (ns)
-        bind_text(st, 2, ns);
-    bind_text(st, 3, after_ns ? after_ns : "");
-    bind_text(st, 4, after_name ? after_name : "");
     int rc = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (cb(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
@@ -140,6 +134,18 @@ int fa_store_list(fa_store *s, const char *key, const char *ns, const char *afte
     }
     sqlite3_reset(st);
     return rc;
+}
+
+int fa_store_list(fa_store *s, const char *key, const char *ns, const char *after_ns, const char *after_name,
+                  fa_store_row_cb cb, void *ud)
+{
+    sqlite3_stmt *st = stmt(s, ns ? Q_LIST_NS : Q_LIST_ALL);
+    bind_text(st, 1, key);
+    if (ns)
+        bind_text(st, 2, ns);
+    bind_text(st, 3, after_ns ? after_ns : "");
+    bind_text(st, 4, after_name ? after_name : "");
+    return each_row(st, cb, ud);
 }
 
 static int step_done(sqlite3_stmt *st)
@@ -224,20 +230,11 @@ int fa_store_changed_since(fa_store *s, const char *key, const char *ns, int64_t
     return found;
 }
 
-int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_scan_cb cb, void *ud)
+int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_row_cb cb, void *ud)
 {
     sqlite3_stmt *st = stmt(s, Q_SCAN_NS);
     bind_text(st, 1, ns);
-    int rc = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (cb(ud, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-               (const char *)sqlite3_column_text(st, 2))) {
-            rc = 1;
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return rc;
+    return each_row(st, cb, ud);
 }
 
 void fa_store_compact(fa_store *s, int64_t keep)

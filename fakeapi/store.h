@@ -49,9 +49,8 @@ int fa_store_events(fa_store *s, const char *key, int64_t after, int limit, fa_s
 /* Is there an event of `key` (in ns, or any when NULL) newer than rv? */
 int fa_store_changed_since(fa_store *s, const char *key, const char *ns, int64_t rv);
 
-/* Calls cb for every object stored in namespace ns, whatever its kind. */
-typedef int (*fa_store_scan_cb)(void *ud, const char *key, const char *name, const char *json);
-int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_scan_cb cb, void *ud);
+/* Calls cb(ud, key, name, json) for every object stored in namespace ns, whatever its kind. */
+int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_row_cb cb, void *ud);
 
 /* Drops log rows so that at most `keep` remain. */
 void fa_store_compact(fa_store *s, int64_t keep);
