@@ -91,11 +91,18 @@ static cJSON *get_obj(fakeapi *f, const fa_resource *res, const char *ns, const 
 
 /* The stored JSON as served through res's version: objects written through another version of
  * the same kind carry that version's apiVersion, which is rewritten (no schema conversion). */
+static bool served_as_is(const fa_resource *res, const char *json)
+{
+    /* stored objects lead with apiVersion (validate() puts it first) */
+    char want[320];
+    int n = snprintf(want, sizeof want, "{\"apiVersion\":\"%s%s%s\"", res->group, *res->group ? "/" : "",
+                     res->version);
+    return !strncmp(json, want, (size_t)n);
+}
+
 static char *as_served(const fa_resource *res, char *json)
 {
-    char want[320];
-    snprintf(want, sizeof want, "\"apiVersion\":\"%s%s%s\"", res->group, *res->group ? "/" : "", res->version);
-    if (strstr(json, want))
+    if (served_as_is(res, json))
         return json;
     cJSON *o = cJSON_Parse(json);
     if (!o)
@@ -1279,15 +1286,18 @@ static int list_row(void *ud, const char *ns, const char *name, const char *json
         c->count++;
         return 0;
     }
-    char *served = as_served(c->res, strdup(json));
     co_buf_adds(&c->items, c->items.len ? "," : "");
-    co_buf_adds(&c->items, served);
-    free(served);
-    c->count++;
-    free(c->last_ns);
-    free(c->last_name);
-    c->last_ns = strdup(ns);
-    c->last_name = strdup(name);
+    if (served_as_is(c->res, json)) {
+        co_buf_adds(&c->items, json);
+    } else {
+        char *served = as_served(c->res, strdup(json));
+        co_buf_adds(&c->items, served);
+        free(served);
+    }
+    if (++c->count == c->limit) { /* the continue token starts after the last item of the page */
+        c->last_ns = strdup(ns);
+        c->last_name = strdup(name);
+    }
     return 0;
 }
 
@@ -1420,7 +1430,9 @@ static enum MHD_Result do_list(fa_req *r)
         co_buf_printf(&out, ",\"continue\":\"%s\",\"remainingItemCount\":%ld", tok, c.remaining);
         free(tok);
     }
-    co_buf_printf(&out, "},\"items\":[%s]}", c.items.data ? c.items.data : "");
+    co_buf_adds(&out, "},\"items\":[");
+    co_buf_add(&out, c.items.data, c.items.len);
+    co_buf_adds(&out, "]}");
     co_buf_free(&c.items);
     free(c.last_ns);
     free(c.last_name);

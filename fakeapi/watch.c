@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct fa_watch {
     fakeapi *f;
@@ -189,8 +190,16 @@ static void resume(fa_watch *w)
 
 void fa_watch_notify(fakeapi *f)
 {
-    for (fa_watch *w = f->watches; w; w = w->next)
+    bool any = false;
+    for (fa_watch *w = f->watches; w; w = w->next) {
+        any |= w->suspended;
         resume(w);
+    }
+    /* In external-loop mode MHD only serves resumed connections on its next run: wake the loop
+     * now rather than at its poll timeout. */
+    if (any && write(f->wake[1], "w", 1) < 0) {
+        /* the pipe is full, so the loop is already due to wake */
+    }
 }
 
 void fa_watch_tick(fakeapi *f)
