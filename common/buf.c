@@ -24,7 +24,8 @@ static void grow(co_buf *b, size_t need)
 void co_buf_add(co_buf *b, const void *p, size_t n)
 {
     grow(b, n);
-    memcpy(b->data + b->len, p, n);
+    if (n) /* p may be NULL for an empty append */
+        memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = 0;
 }
