@@ -56,6 +56,18 @@ enum MHD_Result fa_error(fa_req *r, unsigned code, const char *reason, const cha
 enum MHD_Result fa_invalid(fa_req *r, const char *name, const char *field, const char *cause_reason,
                            const char *detail);
 const char *fa_arg(fa_req *r, const char *key);
+/* The request's media type, lower-cased and without parameters ("application/json" if none). */
+const char *fa_content_type(fa_req *r, char *buf, size_t n);
+/* The server clock's now as RFC 3339 (buf holds 32 bytes). */
+char *fa_now(fakeapi *f, char buf[32]);
+
+/* Admission (admit.c): decoding, validation and defaults of incoming objects. */
+cJSON *fa_parse_object(fa_req *r, enum MHD_Result *ret);
+/* Shape checks (400) and validation (422); puts apiVersion and kind first. 0 when acceptable,
+ * otherwise the error response is queued in *ret. */
+int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret);
+void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj);
+void fa_crd_status(fakeapi *f, cJSON *crd);
 bool fa_arg_true(fa_req *r, const char *key);
 
 /* Objects (objects.c): the verbs on one resource. */

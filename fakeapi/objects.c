@@ -46,16 +46,6 @@ static const char *actor_of(fa_req *r)
     return ua ? ua : "unknown";
 }
 
-static void gv_of(const fa_resource *res, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s%s", res->group, *res->group ? "/" : "", res->version);
-}
-
-static const char *json_type(const cJSON *v)
-{
-    return cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number" : cJSON_IsBool(v) ? "bool"
-         : cJSON_IsArray(v)  ? "array" : cJSON_IsObject(v) ? "object" : "null";
-}
 
 static bool dry_run(fa_req *r)
 {
@@ -63,17 +53,6 @@ static bool dry_run(fa_req *r)
     return d && !strcmp(d, "All");
 }
 
-static const char *content_type(fa_req *r, char *buf, size_t n)
-{
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-    snprintf(buf, n, "%s", ct ? ct : "application/json");
-    char *semi = strchr(buf, ';');
-    if (semi)
-        *semi = 0;
-    for (char *p = buf; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return buf;
-}
 
 /* Is a stored object being deleted? */
 static bool deleting(const cJSON *obj) { return cj_get(obj, "metadata.deletionTimestamp") != NULL; }
@@ -108,215 +87,12 @@ static char *as_served(const fa_resource *res, char *json)
     if (!o)
         return json;
     char gv[256];
-    gv_of(res, gv, sizeof gv);
+    fa_gv(res, gv, sizeof gv);
     cj_set_str(o, "apiVersion", gv);
     free(json);
     json = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return json;
-}
-
-/* ---- validation ---- */
-
-static bool dns_label(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > max || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-        return false;
-    for (const char *p = s; *p; p++)
-        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
-            return false;
-    return true;
-}
-
-static bool dns_subdomain(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 253)
-        return false;
-    char *copy = strdup(s);
-    bool ok = true;
-    for (char *save = NULL, *t = strtok_r(copy, ".", &save); t && ok; t = strtok_r(NULL, ".", &save))
-        ok = dns_label(t, 63);
-    ok = ok && s[0] != '.' && s[n - 1] != '.' && !strstr(s, "..");
-    free(copy);
-    return ok;
-}
-
-/* Checks a name against the rule its kind uses; on failure writes the apiserver's detail. */
-static bool valid_name(const fa_resource *res, const char *name, char *detail, size_t n)
-{
-    if (!strcmp(res->key, "namespaces")) {
-        if (dns_label(name, 63))
-            return true;
-        snprintf(detail, n, "Invalid value: \"%s\": a lowercase RFC 1123 label must consist of lower case "
-                 "alphanumeric characters or '-', and must start and end with an alphanumeric character "
-                 "(e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')", name);
-        return false;
-    }
-    if (!strcmp(res->key, "services")) {
-        if (dns_label(name, 63) && isalpha((unsigned char)name[0]))
-            return true;
-        snprintf(detail, n, "Invalid value: \"%s\": a DNS-1035 label must consist of lower case alphanumeric "
-                 "characters or '-', start with an alphabetic character, and end with an alphanumeric character "
-                 "(e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')", name);
-        return false;
-    }
-    if (dns_subdomain(name))
-        return true;
-    snprintf(detail, n, "Invalid value: \"%s\": a lowercase RFC 1123 subdomain must consist of lower case "
-             "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. "
-             "'example.com', regex used for validation is "
-             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", name);
-    return false;
-}
-
-static bool label_value_ok(const char *v)
-{
-    size_t n = strlen(v);
-    if (n == 0)
-        return true;
-    if (n > 63 || !isalnum((unsigned char)v[0]) || !isalnum((unsigned char)v[n - 1]))
-        return false;
-    for (const char *p = v; *p; p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
-            return false;
-    return true;
-}
-
-static bool label_key_ok(const char *k)
-{
-    const char *slash = strrchr(k, '/');
-    const char *name = slash ? slash + 1 : k;
-    if (slash) {
-        char prefix[256];
-        size_t n = (size_t)(slash - k);
-        if (n == 0 || n >= sizeof prefix)
-            return false;
-        memcpy(prefix, k, n);
-        prefix[n] = 0;
-        if (!dns_subdomain(prefix))
-            return false;
-    }
-    return *name && label_value_ok(name);
-}
-
-/* Shape checks a typed decoder would make (400), then value checks (422). Returns 0 when the
- * object is acceptable; otherwise the error response has been queued in *ret. */
-static int validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
-{
-    const fa_resource *res = r->res;
-    char gv[256], detail[1024];
-    gv_of(res, gv, sizeof gv);
-    const char *av = cj_str(obj, "apiVersion"), *kind = cj_str(obj, "kind");
-    if (av && strcmp(av, gv) && !(fa_registry_find_kind(r->f->reg, av, res->kind) &&
-                                 !strcmp(fa_registry_find_kind(r->f->reg, av, res->kind)->key, res->key))) {
-        *ret = fa_error(r, 400, "BadRequest", "the API version in the data (%s) does not match the expected API version (%s)",
-                        av, gv);
-        return -1;
-    }
-    if (kind && strcmp(kind, res->kind)) {
-        *ret = fa_error(r, 400, "BadRequest", "the kind in the data (%s) does not match the expected kind (%s)",
-                        kind, res->kind);
-        return -1;
-    }
-    /* apiVersion and kind first, as every Kubernetes object prints */
-    cJSON *apiversion = cJSON_CreateString(av ? av : gv); /* av dies with the old member */
-    cj_set_first(obj, "kind", cJSON_CreateString(res->kind));
-    cj_set_first(obj, "apiVersion", apiversion);
-
-    static const struct { const char *path; int type; const char *go; } shapes[] = {
-        {"metadata", cJSON_Object, "v1.ObjectMeta"},
-        {"metadata.name", cJSON_String, "string"},
-        {"metadata.generateName", cJSON_String, "string"},
-        {"metadata.namespace", cJSON_String, "string"},
-        {"metadata.resourceVersion", cJSON_String, "string"},
-        {"metadata.labels", cJSON_Object, "map[string]string"},
-        {"metadata.annotations", cJSON_Object, "map[string]string"},
-        {"metadata.finalizers", cJSON_Array, "[]string"},
-        {"metadata.ownerReferences", cJSON_Array, "[]v1.OwnerReference"},
-        {"spec", cJSON_Object, "spec"},
-        {"status", cJSON_Object, "status"},
-    };
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-        cJSON *v = cj_get(obj, shapes[i].path);
-        if (v && !cJSON_IsNull(v) && !(v->type & shapes[i].type)) {
-            *ret = fa_error(r, 400, "BadRequest",
-                            "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into Go "
-                            "struct field %s.%s of type %s",
-                            res->kind, res->version, res->kind, json_type(v), res->kind, shapes[i].path, shapes[i].go);
-            return -1;
-        }
-    }
-    const char *maps[] = {"metadata.labels", "metadata.annotations", "metadata.finalizers"};
-    for (int m = 0; m < 3; m++) {
-        const cJSON *e;
-        cJSON_ArrayForEach(e, cj_get(obj, maps[m]))
-        {
-            if (!cJSON_IsString(e)) {
-                *ret = fa_error(r, 400, "BadRequest",
-                                "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into Go "
-                                "struct field %s.%s of type string",
-                                res->kind, res->version, res->kind, json_type(e), res->kind, maps[m]);
-                return -1;
-            }
-        }
-    }
-    const char *name = cj_str(obj, "metadata.name");
-    if (name && !valid_name(res, name, detail, sizeof detail)) {
-        *ret = fa_invalid(r, name, "metadata.name", "FieldValueInvalid", detail);
-        return -1;
-    }
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cj_get(obj, "metadata.labels"))
-    {
-        if (!label_key_ok(e->string) || !label_value_ok(e->valuestring)) {
-            snprintf(detail, sizeof detail,
-                     "Invalid value: \"%s\": a valid label must be an empty string or consist of alphanumeric "
-                     "characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-                     label_key_ok(e->string) ? e->valuestring : e->string);
-            *ret = fa_invalid(r, name, "metadata.labels", "FieldValueInvalid", detail);
-            return -1;
-        }
-    }
-    if (!strcmp(res->key, "pods") && !cJSON_IsArray(cj_get(obj, "spec.containers"))) {
-        *ret = fa_invalid(r, name, "spec.containers", "FieldValueRequired", "Required value");
-        return -1;
-    }
-    return 0;
-}
-
-/* Parses the request body as the object of a create or update (JSON or YAML). */
-static cJSON *parse_object(fa_req *r, enum MHD_Result *ret)
-{
-    char ct[128];
-    content_type(r, ct, sizeof ct);
-    cJSON *obj = NULL;
-    char err[512] = "";
-    if (!strcmp(ct, "application/json") || !strcmp(ct, "*/*")) {
-        obj = r->body.len ? cj_parse(r->body.data, r->body.len) : NULL;
-        if (!obj)
-            snprintf(err, sizeof err, "json parse error: invalid JSON%s", r->body.len ? "" : " (empty body)");
-    } else if (!strcmp(ct, "application/yaml")) {
-        obj = yaml_parse_one(r->body.data ? r->body.data : "", r->body.len, err, sizeof err);
-    } else {
-        *ret = fa_error(r, 415, "UnsupportedMediaType",
-                        "the body of the request was in an unknown format - accepted media types include: "
-                        "application/json, application/yaml, application/vnd.kubernetes.protobuf");
-        return NULL;
-    }
-    if (!obj) {
-        *ret = fa_error(r, 400, "BadRequest", "couldn't get version/kind; %s", err);
-        return NULL;
-    }
-    if (!cJSON_IsObject(obj)) {
-        *ret = fa_error(r, 400, "BadRequest", "couldn't get version/kind; json parse error: json: cannot unmarshal %s "
-                        "into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind "
-                        "string \"json:\\\"kind,omitempty\\\"\" }", json_type(obj));
-        cJSON_Delete(obj);
-        return NULL;
-    }
-    return obj;
 }
 
 /* ---- writing ---- */
@@ -346,7 +122,6 @@ void fa_after_write(fakeapi *f)
     fa_watch_notify(f);
 }
 
-static char *now_str(fakeapi *f, char buf[32]) { return co_time_rfc3339(co_clock_now_ms(f->clock), buf); }
 
 static void sweep_namespace(fakeapi *f, const char *ns);
 
@@ -361,7 +136,7 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
     if (deleting(obj))
         return obj;
     if (!strcmp(res->key, "namespaces")) {
-        cj_set_str(meta, "deletionTimestamp", now_str(f, ts));
+        cj_set_str(meta, "deletionTimestamp", fa_now(f, ts));
         cj_set_num(meta, "deletionGracePeriodSeconds", 0);
         cj_set_str(cj_obj(obj, "status"), "phase", "Terminating");
         if (!dry) {
@@ -393,7 +168,7 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
         cJSON_AddItemToArray(fins, cJSON_CreateString(add));
     }
     if (cJSON_GetArraySize(fins) > 0) {
-        cj_set_str(meta, "deletionTimestamp", now_str(f, ts));
+        cj_set_str(meta, "deletionTimestamp", fa_now(f, ts));
         cj_set_num(meta, "deletionGracePeriodSeconds", 0);
         if (!dry)
             commit(f, res, "MODIFIED", "delete", actor, obj, old_json);
@@ -523,146 +298,6 @@ static void after_delete(fakeapi *f, const fa_resource *res, const char *ns, con
         sweep_namespace(f, ns);
 }
 
-/* ---- defaults a real server applies on create ---- */
-
-static void set_default(cJSON *o, const char *key, cJSON *v)
-{
-    if (!cJSON_GetObjectItemCaseSensitive(o, key))
-        cJSON_AddItemToObject(o, key, v);
-    else
-        cJSON_Delete(v);
-}
-
-static void pod_spec_defaults(cJSON *spec)
-{
-    set_default(spec, "restartPolicy", cJSON_CreateString("Always"));
-    set_default(spec, "terminationGracePeriodSeconds", cJSON_CreateNumber(30));
-    set_default(spec, "dnsPolicy", cJSON_CreateString("ClusterFirst"));
-    set_default(spec, "schedulerName", cJSON_CreateString("default-scheduler"));
-    set_default(spec, "securityContext", cJSON_CreateObject());
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, "containers"))
-    {
-        if (!cJSON_IsObject(c))
-            continue;
-        const char *image = cj_str(c, "image");
-        const char *colon = image ? strrchr(image, ':') : NULL;
-        bool latest = !image || !colon || strchr(colon, '/') || !strcmp(colon, ":latest");
-        set_default(c, "imagePullPolicy", cJSON_CreateString(latest ? "Always" : "IfNotPresent"));
-        set_default(c, "terminationMessagePath", cJSON_CreateString("/dev/termination-log"));
-        set_default(c, "terminationMessagePolicy", cJSON_CreateString("File"));
-        set_default(c, "resources", cJSON_CreateObject());
-        cJSON *p;
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "ports"))
-            if (cJSON_IsObject(p)) set_default(p, "protocol", cJSON_CreateString("TCP"));
-    }
-}
-
-static void apply_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
-{
-    cJSON *meta = cj_obj(obj, "metadata");
-    const char *k = res->key;
-    if (!strcmp(k, "namespaces")) {
-        cJSON *labels = cj_obj(meta, "labels");
-        cj_set_str(labels, "kubernetes.io/metadata.name", cj_str(meta, "name"));
-        cJSON *fins = cJSON_CreateArray();
-        cJSON_AddItemToArray(fins, cJSON_CreateString("kubernetes"));
-        cj_set(cj_obj(obj, "spec"), "finalizers", fins);
-        cJSON *st = cJSON_CreateObject();
-        cJSON_AddStringToObject(st, "phase", "Active");
-        cj_set(obj, "status", st);
-    } else if (!strcmp(k, "pods")) {
-        cJSON *spec = cj_obj(obj, "spec");
-        pod_spec_defaults(spec);
-        set_default(spec, "serviceAccountName", cJSON_CreateString("default"));
-        cJSON *st = cJSON_CreateObject();
-        cJSON_AddStringToObject(st, "phase", "Pending");
-        cJSON_AddStringToObject(st, "qosClass", "BestEffort");
-        cj_set(obj, "status", st);
-    } else if (!strcmp(k, "services")) {
-        cJSON *spec = cj_obj(obj, "spec");
-        set_default(spec, "type", cJSON_CreateString("ClusterIP"));
-        set_default(spec, "sessionAffinity", cJSON_CreateString("None"));
-        const char *type = cj_str(spec, "type");
-        if (!cJSON_GetObjectItemCaseSensitive(spec, "clusterIP") && type && strcmp(type, "ExternalName")) {
-            uint32_t ip = f->next_ip++;
-            char buf[20];
-            snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-            cj_set_str(spec, "clusterIP", buf);
-            cJSON *ips = cJSON_CreateArray();
-            cJSON_AddItemToArray(ips, cJSON_CreateString(buf));
-            cj_set(spec, "clusterIPs", ips);
-        }
-        bool node_port = type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer"));
-        int port_index = 0;
-        cJSON *p;
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(spec, "ports"))
-        {
-            if (!cJSON_IsObject(p))
-                continue;
-            set_default(p, "protocol", cJSON_CreateString("TCP"));
-            cJSON *port = cJSON_GetObjectItemCaseSensitive(p, "port");
-            if (port)
-                set_default(p, "targetPort", cJSON_Duplicate(port, 1));
-            if (node_port)
-                set_default(p, "nodePort", cJSON_CreateNumber(30000 + (double)((f->next_ip * 7 + port_index) % 2768)));
-            port_index++;
-        }
-        cJSON *st = cJSON_CreateObject();
-        cJSON_AddObjectToObject(st, "loadBalancer");
-        cj_set(obj, "status", st);
-    } else if (!strcmp(k, "deployments.apps")) {
-        cJSON *spec = cj_obj(obj, "spec");
-        set_default(spec, "replicas", cJSON_CreateNumber(1));
-        set_default(spec, "revisionHistoryLimit", cJSON_CreateNumber(10));
-        set_default(spec, "progressDeadlineSeconds", cJSON_CreateNumber(600));
-        if (!cJSON_GetObjectItemCaseSensitive(spec, "strategy")) {
-            cJSON *s = cJSON_CreateObject();
-            cJSON_AddStringToObject(s, "type", "RollingUpdate");
-            cJSON *ru = cJSON_AddObjectToObject(s, "rollingUpdate");
-            cJSON_AddStringToObject(ru, "maxSurge", "25%");
-            cJSON_AddStringToObject(ru, "maxUnavailable", "25%");
-            cJSON_AddItemToObject(spec, "strategy", s);
-        }
-        cJSON *tspec = cj_get(obj, "spec.template.spec");
-        if (cJSON_IsObject(tspec))
-            pod_spec_defaults(tspec);
-    } else if (!strcmp(k, "replicasets.apps") || !strcmp(k, "statefulsets.apps")) {
-        cJSON *spec = cj_obj(obj, "spec");
-        set_default(spec, "replicas", cJSON_CreateNumber(1));
-        cJSON *tspec = cj_get(obj, "spec.template.spec");
-        if (cJSON_IsObject(tspec))
-            pod_spec_defaults(tspec);
-    }
-}
-
-/* The status the API server itself reports for a CRD once its names are accepted. */
-static void crd_status(fakeapi *f, cJSON *crd)
-{
-    char ts[32];
-    now_str(f, ts);
-    cJSON *st = cJSON_CreateObject();
-    cJSON *conds = cJSON_AddArrayToObject(st, "conditions");
-    const char *types[][3] = {{"NamesAccepted", "NoConflicts", "no conflicts found"},
-                              {"Established", "InitialNamesAccepted", "the initial names have been accepted"}};
-    for (int i = 0; i < 2; i++) {
-        cJSON *c = cJSON_CreateObject();
-        cJSON_AddStringToObject(c, "type", types[i][0]);
-        cJSON_AddStringToObject(c, "status", "True");
-        cJSON_AddStringToObject(c, "lastTransitionTime", ts);
-        cJSON_AddStringToObject(c, "reason", types[i][1]);
-        cJSON_AddStringToObject(c, "message", types[i][2]);
-        cJSON_AddItemToArray(conds, c);
-    }
-    cJSON *names = cj_get(crd, "spec.names");
-    cJSON_AddItemToObject(st, "acceptedNames", names ? cJSON_Duplicate(names, 1) : cJSON_CreateObject());
-    cJSON *stored = cJSON_AddArrayToObject(st, "storedVersions");
-    const cJSON *v;
-    cJSON_ArrayForEach(v, cj_get(crd, "spec.versions")) if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "storage")))
-        cJSON_AddItemToArray(stored, cJSON_CreateString(cj_str(v, "name")));
-    cj_set(crd, "status", st);
-}
-
 /* The namespaces every cluster starts with. */
 void fa_bootstrap(fakeapi *f)
 {
@@ -682,8 +317,8 @@ void fa_bootstrap(fakeapi *f)
         cJSON *meta = cJSON_AddObjectToObject(ns, "metadata");
         cJSON_AddStringToObject(meta, "name", names[i]);
         cJSON_AddStringToObject(meta, "uid", uid);
-        cJSON_AddStringToObject(meta, "creationTimestamp", now_str(f, ts));
-        apply_defaults(f, res, ns);
+        cJSON_AddStringToObject(meta, "creationTimestamp", fa_now(f, ts));
+        fa_defaults(f, res, ns);
         commit(f, res, "ADDED", "create", "cutover-fakeapi", ns, NULL);
         cJSON_Delete(ns);
     }
@@ -696,7 +331,7 @@ static enum MHD_Result do_create(fa_req *r, cJSON *obj, unsigned ok_code)
     fakeapi *f = r->f;
     const fa_resource *res = r->res;
     enum MHD_Result ret;
-    if (validate(r, obj, &ret) != 0) {
+    if (fa_validate(r, obj, &ret) != 0) {
         cJSON_Delete(obj);
         return ret;
     }
@@ -751,12 +386,12 @@ static enum MHD_Result do_create(fa_req *r, cJSON *obj, unsigned ok_code)
     char uid[37], ts[32];
     fa_uid(f, uid);
     cj_set_str(meta, "uid", uid);
-    cj_set_str(meta, "creationTimestamp", now_str(f, ts));
+    cj_set_str(meta, "creationTimestamp", fa_now(f, ts));
     if (res->has_generation)
         cj_set_num(meta, "generation", 1);
     if (res->has_status)
         cJSON_DeleteItemFromObjectCaseSensitive(obj, "status");
-    apply_defaults(f, res, obj);
+    fa_defaults(f, res, obj);
     bool is_crd = !strcmp(res->key, "customresourcedefinitions.apiextensions.k8s.io");
     if (is_crd) {
         char err[512];
@@ -771,7 +406,7 @@ static enum MHD_Result do_create(fa_req *r, cJSON *obj, unsigned ok_code)
             cJSON_Delete(obj);
             return ret;
         }
-        crd_status(f, obj);
+        fa_crd_status(f, obj);
     }
     /* generateName: the apiserver retries a few times on collision (RetryGenerateName) */
     for (int attempt = 0; attempt < 8; attempt++) {
@@ -852,7 +487,7 @@ static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *store
     const fa_resource *res = r->res;
     enum MHD_Result ret;
     const char *name = r->name;
-    if (validate(r, in, &ret) != 0)
+    if (fa_validate(r, in, &ret) != 0)
         goto out;
     cJSON *meta = cj_obj(in, "metadata");
     const cJSON *smeta = cJSON_GetObjectItemCaseSensitive(stored, "metadata");
@@ -1082,7 +717,7 @@ static enum MHD_Result do_patch(fa_req *r)
     fakeapi *f = r->f;
     const fa_resource *res = r->res;
     char ct[128];
-    content_type(r, ct, sizeof ct);
+    fa_content_type(r, ct, sizeof ct);
     bool merge = !strcmp(ct, "application/merge-patch+json"), json = !strcmp(ct, "application/json-patch+json"),
          smp = !strcmp(ct, "application/strategic-merge-patch+json"), apply = !strcmp(ct, "application/apply-patch+yaml");
     bool scale = r->sub && !strcmp(r->sub, "scale");
@@ -1419,7 +1054,7 @@ static enum MHD_Result do_list(fa_req *r)
     }
     fa_store_list(f->store, res->key, res->namespaced ? r->ns : NULL, after_ns, after_name, list_row, &c);
     char gv[256];
-    gv_of(res, gv, sizeof gv);
+    fa_gv(res, gv, sizeof gv);
     co_buf out = {0};
     co_buf_printf(&out, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\"",
                   res->list_kind, gv, list_rv);
@@ -1461,7 +1096,7 @@ static enum MHD_Result do_delete_collection(fa_req *r)
     list_ctx c = {.res = r->res, .ls = ls, .fs = fs, .collect = &rows};
     fa_store_list(f->store, r->res->key, r->res->namespaced ? r->ns : NULL, NULL, NULL, list_row, &c);
     char gv[256];
-    gv_of(r->res, gv, sizeof gv);
+    fa_gv(r->res, gv, sizeof gv);
     co_buf out = {0};
     co_buf_printf(&out, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{},\"items\":[", r->res->list_kind, gv);
     for (size_t i = 0; i < rows.n; i++) {
@@ -1504,7 +1139,7 @@ static enum MHD_Result do_get(fa_req *r)
 static enum MHD_Result do_put(fa_req *r)
 {
     enum MHD_Result ret;
-    cJSON *in = parse_object(r, &ret);
+    cJSON *in = fa_parse_object(r, &ret);
     if (!in)
         return ret;
     char *json;
@@ -1546,7 +1181,7 @@ enum MHD_Result fa_handle_resource(fa_req *r)
             if (r->res->namespaced && !r->ns)
                 return fa_error(r, 404, "NotFound", "the server could not find the requested resource");
             enum MHD_Result ret;
-            cJSON *obj = parse_object(r, &ret);
+            cJSON *obj = fa_parse_object(r, &ret);
             return obj ? do_create(r, obj, 201) : ret;
         }
         if (!strcmp(m, "DELETE") && (!r->res->namespaced || r->ns))

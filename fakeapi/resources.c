@@ -71,6 +71,11 @@ static const struct builtin {
      "CustomResourceDefinition", "crd,crds", F_GEN | F_STATUS, fields_basic},
 };
 
+void fa_gv(const fa_resource *res, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", res->group, *res->group ? "/" : "", res->version);
+}
+
 struct fa_registry {
     fa_resource **items;
     size_t n, cap;

@@ -32,6 +32,9 @@ typedef struct fa_resource {
 
 typedef struct fa_registry fa_registry;
 
+/* "group/version" ("v1" for the core group) into buf. */
+void fa_gv(const fa_resource *res, char *buf, size_t n);
+
 fa_registry *fa_registry_new(void);
 void fa_registry_free(fa_registry *r);
 

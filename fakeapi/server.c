@@ -7,6 +7,7 @@
 #include "fakeapi/internal.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -102,6 +103,20 @@ const char *fa_arg(fa_req *r, const char *key)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
+
+const char *fa_content_type(fa_req *r, char *buf, size_t n)
+{
+    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    snprintf(buf, n, "%s", ct ? ct : "application/json");
+    char *semi = strchr(buf, ';');
+    if (semi)
+        *semi = 0;
+    for (char *p = buf; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return buf;
+}
+
+char *fa_now(fakeapi *f, char buf[32]) { return co_time_rfc3339(co_clock_now_ms(f->clock), buf); }
 
 bool fa_arg_true(fa_req *r, const char *key)
 {

@@ -41,10 +41,6 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void gv(const fa_resource *res, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s%s", res->group, *res->group ? "/" : "", res->version);
-}
 
 static void emit(fa_watch *w, const char *type, const char *json)
 {
@@ -54,7 +50,7 @@ static void emit(fa_watch *w, const char *type, const char *json)
 static void emit_bookmark(fa_watch *w, int64_t rv, bool initial_end)
 {
     char v[256];
-    gv(w->res, v, sizeof v);
+    fa_gv(w->res, v, sizeof v);
     co_buf_printf(&w->out, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":"
                            "{\"resourceVersion\":\"%lld\"%s}}}\n",
                   w->res->kind, v, (long long)rv,
@@ -272,7 +268,7 @@ enum MHD_Result fa_watch_start(fa_req *r, labelsel *ls, fieldsel *fs)
             emit_bookmark(w, latest, true);
     } else if (rv < fa_store_compacted(f->store)) {
         char v[256];
-        gv(w->res, v, sizeof v);
+        fa_gv(w->res, v, sizeof v);
         co_buf_printf(&w->out, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
                                "\"status\":\"Failure\",\"message\":\"too old resource version: %lld (%lld)\","
                                "\"reason\":\"Expired\",\"code\":410}}\n",
