@@ -9,13 +9,33 @@
 #include <string.h>
 #include <time.h>
 
+typedef struct {
+    int64_t when;
+    uint64_t id;
+    const void *owner;
+    co_timer_fn fn;
+    void *ud;
+} timer;
+
+typedef struct {
+    co_timer_fn fn;
+    void *ud;
+} listener;
+
+/* Timers live in one array kept as a binary min-heap on (when, id). Cancelling marks the entry
+ * (fn = NULL) rather than searching the heap; dead entries drop out when they reach the top. */
 struct co_clock {
     int is_virtual;
     pthread_mutex_t mu;
     int64_t now_ms; /* virtual only */
+    timer *heap;
+    size_t n, cap;
+    uint64_t next_id;
+    listener *listeners;
+    size_t nlisteners;
 };
 
-static co_clock real_clock = {0, PTHREAD_MUTEX_INITIALIZER, 0};
+static co_clock real_clock = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 co_clock *co_clock_real(void) { return &real_clock; }
 
@@ -34,6 +54,8 @@ void co_clock_free(co_clock *c)
 {
     if (c && c != &real_clock) {
         pthread_mutex_destroy(&c->mu);
+        free(c->heap);
+        free(c->listeners);
         free(c);
     }
 }
@@ -59,6 +81,153 @@ void co_clock_advance(co_clock *c, int64_t ms)
         return;
     pthread_mutex_lock(&c->mu);
     c->now_ms += ms;
+    size_t n = c->nlisteners;
+    listener copy[16];
+    if (n > 16)
+        n = 16;
+    memcpy(copy, c->listeners, n * sizeof *copy);
+    pthread_mutex_unlock(&c->mu);
+    for (size_t i = 0; i < n; i++)
+        copy[i].fn(copy[i].ud);
+}
+
+static int before(const timer *a, const timer *b) { return a->when < b->when || (a->when == b->when && a->id < b->id); }
+
+static void sift_up(co_clock *c, size_t i)
+{
+    while (i > 0 && before(&c->heap[i], &c->heap[(i - 1) / 2])) {
+        timer t = c->heap[i];
+        c->heap[i] = c->heap[(i - 1) / 2];
+        c->heap[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static void sift_down(co_clock *c, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < c->n && before(&c->heap[l], &c->heap[m]))
+            m = l;
+        if (r < c->n && before(&c->heap[r], &c->heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        timer t = c->heap[i];
+        c->heap[i] = c->heap[m];
+        c->heap[m] = t;
+        i = m;
+    }
+}
+
+static void pop_top(co_clock *c)
+{
+    c->heap[0] = c->heap[--c->n];
+    sift_down(c, 0);
+}
+
+uint64_t co_clock_at(co_clock *c, const void *owner, int64_t when_ms, co_timer_fn fn, void *ud)
+{
+    pthread_mutex_lock(&c->mu);
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        timer *h = realloc(c->heap, c->cap * sizeof *h);
+        if (!h)
+            abort();
+        c->heap = h;
+    }
+    uint64_t id = ++c->next_id;
+    c->heap[c->n] = (timer){when_ms, id, owner, fn, ud};
+    sift_up(c, c->n++);
+    pthread_mutex_unlock(&c->mu);
+    return id;
+}
+
+void co_clock_cancel(co_clock *c, uint64_t id)
+{
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n; i++)
+        if (c->heap[i].id == id)
+            c->heap[i].fn = NULL;
+    pthread_mutex_unlock(&c->mu);
+}
+
+void co_clock_cancel_owner(co_clock *c, const void *owner)
+{
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; i < c->n; i++)
+        if (c->heap[i].owner == owner)
+            c->heap[i].fn = NULL;
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* Removes cancelled timers from the top so the top is live (caller holds mu). */
+static void drop_dead(co_clock *c)
+{
+    while (c->n && !c->heap[0].fn)
+        pop_top(c);
+}
+
+/* Finds the earliest live timer of owner; the heap is only ordered globally, so for one owner
+ * this is a scan: components have few timers each, and the scan avoids a heap per owner. */
+static long earliest_of(co_clock *c, const void *owner)
+{
+    long best = -1;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->heap[i].fn && (!owner || c->heap[i].owner == owner) && (best < 0 || before(&c->heap[i], &c->heap[best])))
+            best = (long)i;
+    return best;
+}
+
+int co_clock_run_due(co_clock *c, const void *owner)
+{
+    int ran = 0;
+    for (;;) {
+        int64_t now = co_clock_now_ms(c);
+        pthread_mutex_lock(&c->mu);
+        drop_dead(c);
+        long i = earliest_of(c, owner);
+        if (i < 0 || c->heap[i].when > now) {
+            pthread_mutex_unlock(&c->mu);
+            return ran;
+        }
+        timer t = c->heap[i];
+        c->heap[i].fn = NULL; /* consumed; dropped when it reaches the top */
+        pthread_mutex_unlock(&c->mu);
+        t.fn(t.ud);
+        ran++;
+    }
+}
+
+int64_t co_clock_next_due(co_clock *c, const void *owner)
+{
+    pthread_mutex_lock(&c->mu);
+    drop_dead(c);
+    long i = earliest_of(c, owner);
+    int64_t when = i < 0 ? INT64_MAX : c->heap[i].when;
+    pthread_mutex_unlock(&c->mu);
+    return when;
+}
+
+void co_clock_on_advance(co_clock *c, co_timer_fn fn, void *ud)
+{
+    pthread_mutex_lock(&c->mu);
+    listener *l = realloc(c->listeners, (c->nlisteners + 1) * sizeof *l);
+    if (!l)
+        abort();
+    c->listeners = l;
+    c->listeners[c->nlisteners++] = (listener){fn, ud};
+    pthread_mutex_unlock(&c->mu);
+}
+
+void co_clock_off_advance(co_clock *c, co_timer_fn fn, void *ud)
+{
+    pthread_mutex_lock(&c->mu);
+    size_t j = 0;
+    for (size_t i = 0; i < c->nlisteners; i++)
+        if (c->listeners[i].fn != fn || c->listeners[i].ud != ud)
+            c->listeners[j++] = c->listeners[i];
+    c->nlisteners = j;
     pthread_mutex_unlock(&c->mu);
 }
 

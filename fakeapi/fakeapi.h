@@ -27,6 +27,11 @@ const char *fakeapi_url(const fakeapi *f); /* "http://127.0.0.1:PORT" */
 uint16_t fakeapi_port(const fakeapi *f);
 int64_t fakeapi_resource_version(fakeapi *f);
 
+/* An in-process API request, exactly as if sent over HTTP (no watches). path may carry a query
+ * string. Returns the HTTP status; *out (caller frees) gets the response body when out != NULL. */
+unsigned fakeapi_call(fakeapi *f, const char *method, const char *path, const char *content_type,
+                      const char *body, char **out);
+
 /* Writes a kubeconfig (cluster, user, context "cutover", namespace "default") for this server.
  * Returns 0, or -1 with a message. */
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen);

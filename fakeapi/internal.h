@@ -34,10 +34,16 @@ struct fakeapi {
     fa_watch *watches;
 };
 
-/* One HTTP request: the route it resolved to and its accumulated body. */
+/* One request: the route it resolved to and its accumulated body. A request made in-process
+ * (fa_call) has no connection: its arguments, media type and actor are given directly and the
+ * response is captured instead of sent. */
 typedef struct {
     fakeapi *f;
-    struct MHD_Connection *conn;
+    struct MHD_Connection *conn; /* NULL in-process */
+    const char *const *args;     /* in-process: key, value, ..., NULL */
+    const char *ctype, *actor;   /* in-process */
+    unsigned out_code;           /* in-process: the response */
+    char *out_body;
     const char *method;
     co_buf body;
     bool too_large;
@@ -69,6 +75,13 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret);
 void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj);
 void fa_crd_status(fakeapi *f, cJSON *crd);
 bool fa_arg_true(fa_req *r, const char *key);
+
+/* An in-process request through the same routing and handlers as HTTP. Call it on the loop
+ * thread or with f->mu held. path may carry a query string. Returns the HTTP status code; the
+ * response body goes to *out (caller frees) when out is not NULL. */
+unsigned fa_call(fakeapi *f, const char *method, const char *path, const char *ctype, const char *body,
+                 const char *actor, char **out);
+const char *fa_actor(fa_req *r);
 
 /* Objects (objects.c): the verbs on one resource. */
 enum MHD_Result fa_handle_resource(fa_req *r);

@@ -40,11 +40,6 @@ static void name_suffix(fakeapi *f, char out[6])
     out[5] = 0;
 }
 
-static const char *actor_of(fa_req *r)
-{
-    const char *ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent");
-    return ua ? ua : "unknown";
-}
 
 
 static bool dry_run(fa_req *r)
@@ -430,7 +425,7 @@ static enum MHD_Result do_create(fa_req *r, cJSON *obj, unsigned ok_code)
         }
     }
     if (!dry_run(r)) {
-        if (commit(f, res, "ADDED", "create", actor_of(r), obj, NULL) < 0) {
+        if (commit(f, res, "ADDED", "create", fa_actor(r), obj, NULL) < 0) {
             cJSON_Delete(obj);
             return fa_error(r, 500, "InternalError", "storage error");
         }
@@ -587,7 +582,7 @@ static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *store
         cJSON_GetArraySize(cj_get(result, "spec.finalizers")) == 0)
         finished = true;
     if (!noop && !dry_run(r)) {
-        if (commit(f, res, finished ? "DELETED" : "MODIFIED", verb, actor_of(r), result, stored_json) < 0) {
+        if (commit(f, res, finished ? "DELETED" : "MODIFIED", verb, fa_actor(r), result, stored_json) < 0) {
             cJSON_Delete(result);
             ret = fa_error(r, 500, "InternalError", "storage error");
             goto out;
@@ -864,7 +859,7 @@ static enum MHD_Result do_delete(fa_req *r)
                        "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", r->res->key,
                        r->name, o.pre_rv, rv);
     else {
-        delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, actor_of(r));
+        delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, fa_actor(r));
         ret = fa_reply_json(r, 200, obj);
     }
     cJSON_Delete(obj);
@@ -1103,7 +1098,7 @@ static enum MHD_Result do_delete_collection(fa_req *r)
         char *json;
         cJSON *obj = get_obj(f, r->res, rows.rows[i].key, rows.rows[i].name, &json);
         if (obj) {
-            delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, actor_of(r));
+            delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, fa_actor(r));
             char *s = cJSON_PrintUnformatted(obj);
             co_buf_printf(&out, "%s%s", i ? "," : "", s);
             free(s);

@@ -23,6 +23,12 @@
 
 enum MHD_Result fa_reply(fa_req *r, unsigned code, char *json_owned)
 {
+    if (!r->conn) {
+        free(r->out_body);
+        r->out_code = code;
+        r->out_body = json_owned;
+        return MHD_YES;
+    }
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(json_owned), json_owned, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json");
@@ -101,12 +107,23 @@ enum MHD_Result fa_invalid(fa_req *r, const char *name, const char *field, const
 
 const char *fa_arg(fa_req *r, const char *key)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    if (r->conn)
+        return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    for (const char *const *a = r->args; a && a[0] && a[1]; a += 2)
+        if (!strcmp(a[0], key))
+            return a[1];
+    return NULL;
+}
+
+const char *fa_actor(fa_req *r)
+{
+    const char *ua = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent") : r->actor;
+    return ua ? ua : "unknown";
 }
 
 const char *fa_content_type(fa_req *r, char *buf, size_t n)
 {
-    const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+    const char *ct = r->conn ? MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type") : r->ctype;
     snprintf(buf, n, "%s", ct ? ct : "application/json");
     char *semi = strchr(buf, ';');
     if (semi)
@@ -272,6 +289,67 @@ static enum MHD_Result dispatch(fa_req *r, const char *url)
     if (route_meta(r, seg, n, &ret) == 0)
         return ret;
     return route_resource(r, seg, n);
+}
+
+static int hexval(char c) { return c >= '0' && c <= '9' ? c - '0' : (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10 : -1; }
+
+/* Decodes %XX and '+' in place (query strings of in-process calls). */
+static void url_decode(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '%' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+            *o++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+            p += 2;
+        } else {
+            *o++ = *p == '+' ? ' ' : *p;
+        }
+    }
+    *o = 0;
+}
+
+unsigned fa_call(fakeapi *f, const char *method, const char *path, const char *ctype, const char *body,
+                 const char *actor, char **out)
+{
+    char *copy = strdup(path);
+    char *query = strchr(copy, '?');
+    const char *args[34] = {NULL};
+    if (query) {
+        *query++ = 0;
+        int n = 0;
+        for (char *save = NULL, *kv = strtok_r(query, "&", &save); kv && n < 32; kv = strtok_r(NULL, "&", &save)) {
+            char *eq = strchr(kv, '=');
+            if (eq)
+                *eq++ = 0;
+            url_decode(kv);
+            if (eq)
+                url_decode(eq);
+            args[n++] = kv;
+            args[n++] = eq ? eq : "";
+        }
+    }
+    fa_req r = {.f = f, .args = args, .ctype = ctype ? ctype : "application/json", .actor = actor, .method = method};
+    if (body)
+        co_buf_add(&r.body, body, strlen(body));
+    dispatch(&r, copy);
+    unsigned code = r.out_code;
+    if (out)
+        *out = r.out_body;
+    else
+        free(r.out_body);
+    co_buf_free(&r.body);
+    free(r.path);
+    free(copy);
+    return code;
+}
+
+unsigned fakeapi_call(fakeapi *f, const char *method, const char *path, const char *ctype, const char *body,
+                      char **out)
+{
+    pthread_mutex_lock(&f->mu);
+    unsigned code = fa_call(f, method, path, ctype, body, "cutover-embedder", out);
+    pthread_mutex_unlock(&f->mu);
+    return code;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,

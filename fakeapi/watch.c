@@ -217,6 +217,11 @@ void fa_watch_close_all(fakeapi *f)
 enum MHD_Result fa_watch_start(fa_req *r, labelsel *ls, fieldsel *fs)
 {
     fakeapi *f = r->f;
+    if (!r->conn) {
+        labelsel_free(ls);
+        fieldsel_free(fs);
+        return fa_error(r, 405, "MethodNotAllowed", "watch needs an HTTP connection");
+    }
     const char *rvs = fa_arg(r, "resourceVersion");
     bool initial_events = fa_arg_true(r, "sendInitialEvents");
     bool bookmarks = fa_arg_true(r, "allowWatchBookmarks");
