@@ -9,6 +9,15 @@
 
 typedef struct fakeapi fakeapi;
 
+/* How pods running an image behave in the simulated cluster (matched in order, '*' globs). */
+typedef struct {
+    const char *image;   /* an image reference; "*" globs, e.g. example/app:* */
+    const char *body;    /* what the pod answers through the simulated ingress; NULL = its name */
+    int never_ready;     /* runs but never becomes Ready */
+    int crash_loop;      /* keeps restarting (restartCount grows), never Ready */
+    double ready_after;  /* seconds from creation to Ready; 0 = the cluster's podReadySeconds */
+} fakeapi_image;
+
 typedef struct {
     const char *host;    /* listen address; NULL = "127.0.0.1" */
     uint16_t port;       /* 0 = any free port */
@@ -16,6 +25,12 @@ typedef struct {
     co_clock *clock;     /* NULL = real time; borrowed, must outlive the server */
     uint64_t seed;       /* uids and generated names; 0 = seeded from the wall clock */
     int64_t history;     /* watch events kept for resumption; 0 = 100000; < 0 = keep all */
+    /* the simulated cluster (fakeapi/sim) */
+    int no_sim;                  /* store objects only: no ReplicaSets making pods, no kubelet, ... */
+    double pod_ready_seconds;    /* a new pod is Ready this long after creation; 0 = 2 */
+    const fakeapi_image *images; /* borrowed; must outlive the server */
+    size_t nimages;
+    const char *ingress_listen;  /* "127.0.0.1:30000": serve the simulated ingress-nginx there */
 } fakeapi_options;
 
 /* Starts serving on its own thread. NULL with a message in err on failure. */
@@ -31,6 +46,12 @@ int64_t fakeapi_resource_version(fakeapi *f);
  * string. Returns the HTTP status; *out (caller frees) gets the response body when out != NULL. */
 unsigned fakeapi_call(fakeapi *f, const char *method, const char *path, const char *content_type,
                       const char *body, char **out);
+
+/* Virtual time: is the simulation idle now (no work due), and when is its next timer?
+ * (INT64_MAX when none). A driver advances the clock to the earliest due time of every
+ * component; the server wakes on its own when the clock moves. */
+int fakeapi_idle(fakeapi *f);
+int64_t fakeapi_next_due(fakeapi *f);
 
 /* Writes a kubeconfig (cluster, user, context "cutover", namespace "default") for this server.
  * Returns 0, or -1 with a message. */

@@ -32,6 +32,7 @@ struct fakeapi {
     uint32_t next_ip;
     int64_t history, writes;
     fa_watch *watches;
+    struct fa_sim *sim; /* the simulated cluster (sim/sim.c), NULL when off */
 };
 
 /* One request: the route it resolved to and its accumulated body. A request made in-process
@@ -91,6 +92,7 @@ void fa_bootstrap(fakeapi *f);
 void fa_after_write(fakeapi *f);
 /* Random helpers (objects.c): uid v4 and the apiserver's 5-char name suffix. */
 void fa_uid(fakeapi *f, char out[37]);
+uint64_t fa_rand(fakeapi *f);
 
 /* Watches (watch.c). */
 /* Starts a watch stream on r's resource; takes ownership of the selectors. */

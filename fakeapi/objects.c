@@ -6,6 +6,7 @@
  * Every write ends in commit(), the one place that appends to the store and wakes watchers. */
 #include "fakeapi/internal.h"
 #include "fakeapi/patch.h"
+#include "fakeapi/sim/sim.h"
 
 #include "common/yaml.h"
 
@@ -16,7 +17,7 @@
 
 /* ---- small helpers ---- */
 
-static uint64_t next_rand(fakeapi *f)
+uint64_t fa_rand(fakeapi *f)
 {
     uint64_t z = (f->rng += 0x9e3779b97f4a7c15ull); /* splitmix64 */
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -26,7 +27,7 @@ static uint64_t next_rand(fakeapi *f)
 
 void fa_uid(fakeapi *f, char out[37])
 {
-    uint64_t a = next_rand(f), b = next_rand(f);
+    uint64_t a = fa_rand(f), b = fa_rand(f);
     snprintf(out, 37, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
              (unsigned)a & 0xfff, (unsigned)((b >> 48) & 0x3fff) | 0x8000,
              (unsigned long long)(b & 0xffffffffffffull));
@@ -36,7 +37,7 @@ static void name_suffix(fakeapi *f, char out[6])
 {
     static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789"; /* apimachinery util/rand */
     for (int i = 0; i < 5; i++)
-        out[i] = alphabet[next_rand(f) % (sizeof alphabet - 1)];
+        out[i] = alphabet[fa_rand(f) % (sizeof alphabet - 1)];
     out[5] = 0;
 }
 
@@ -105,6 +106,7 @@ static int64_t commit(fakeapi *f, const fa_resource *res, const char *type, cons
     if (rv < 0)
         return rv;
     fa_after_write(f);
+    fa_sim_changed(f, res, type, obj, old_json);
     if (!strcmp(type, "DELETED"))
         after_delete(f, res, w.ns, obj);
     return rv;

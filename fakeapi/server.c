@@ -5,6 +5,7 @@
  * MHD, then ends overdue watches. Because a single thread owns the store, a write and the watch
  * notifications it triggers are naturally ordered, and no handler needs a lock of its own. */
 #include "fakeapi/internal.h"
+#include "fakeapi/sim/sim.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -401,6 +402,11 @@ static void *loop(void *arg)
         int ms = 250;
         if (MHD_get_timeout(f->mhd, &to) == MHD_YES && to < (MHD_UNSIGNED_LONG_LONG)ms)
             ms = (int)to;
+        if (!co_clock_is_virtual(f->clock)) { /* real time: wake for the simulation's next timer */
+            int64_t wait = co_clock_next_due(f->clock, f) - co_clock_now_ms(f->clock);
+            if (wait < ms)
+                ms = wait < 0 ? 0 : (int)wait;
+        }
         if (poll(p, 2, ms) > 0 && (p[1].revents & POLLIN)) {
             char b[64];
             while (read(f->wake[0], b, sizeof b) > 0) {
@@ -408,6 +414,8 @@ static void *loop(void *arg)
         }
         pthread_mutex_lock(&f->mu);
         MHD_run(f->mhd);
+        co_clock_run_due(f->clock, f);
+        fa_sim_run(f);
         fa_watch_tick(f);
         pthread_mutex_unlock(&f->mu);
     }
@@ -434,6 +442,14 @@ static int restore_crd(void *ud, const char *ns, const char *name, const char *j
     return 0;
 }
 
+static void wake(void *ud)
+{
+    fakeapi *f = ud;
+    if (write(f->wake[1], "t", 1) < 0) {
+        /* the pipe is full: the loop is already due to wake */
+    }
+}
+
 fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
 {
     fakeapi_options defaults = {0};
@@ -451,6 +467,8 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     if (!f->store)
         goto fail;
     fa_store_list(f->store, "customresourcedefinitions.apiextensions.k8s.io", NULL, NULL, NULL, restore_crd, f);
+    if (!o->no_sim && fa_sim_start(f, o, err, errlen) != 0)
+        goto fail;
     fa_bootstrap(f);
 
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(o->port)};
@@ -477,12 +495,15 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
     snprintf(f->addr, sizeof f->addr, "%s:%u", strcmp(host, "0.0.0.0") ? host : "127.0.0.1", f->port);
     snprintf(f->url, sizeof f->url, "http://%s", f->addr);
+    co_clock_on_advance(f->clock, wake, f);
     if (pthread_create(&f->thread, NULL, loop, f) != 0) {
         snprintf(err, errlen, "cannot start the server thread");
         goto fail;
     }
     return f;
 fail:
+    co_clock_off_advance(f->clock, wake, f);
+    fa_sim_stop(f);
     if (f->mhd)
         MHD_stop_daemon(f->mhd);
     if (f->wake[0] >= 0) {
@@ -510,6 +531,8 @@ void fakeapi_stop(fakeapi *f)
     for (int i = 0; i < 3; i++)
         MHD_run(f->mhd);
     MHD_stop_daemon(f->mhd);
+    co_clock_off_advance(f->clock, wake, f);
+    fa_sim_stop(f);
     close(f->wake[0]);
     close(f->wake[1]);
     fa_store_close(f->store);
@@ -528,6 +551,16 @@ int64_t fakeapi_resource_version(fakeapi *f)
     pthread_mutex_unlock(&f->mu);
     return rv;
 }
+
+int fakeapi_idle(fakeapi *f)
+{
+    pthread_mutex_lock(&f->mu);
+    int idle = fa_sim_idle(f);
+    pthread_mutex_unlock(&f->mu);
+    return idle;
+}
+
+int64_t fakeapi_next_due(fakeapi *f) { return co_clock_next_due(f->clock, f); }
 
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 
 enum { Q_GET, Q_INSERT, Q_UPDATE, Q_DELETE, Q_EVENT, Q_LIST_NS, Q_LIST_ALL, Q_EVENTS_KEY, Q_EVENTS_ALL,
-       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
+       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
 
 static const char *const queries[Q_COUNT] = {
     [Q_GET] = "SELECT json FROM objects WHERE key=?1 AND ns=?2 AND name=?3",
@@ -27,6 +27,9 @@ static const char *const queries[Q_COUNT] = {
     [Q_CHANGED_NS] = "SELECT 1 FROM events WHERE key=?1 AND rv>?2 AND ns=?3 LIMIT 1",
     [Q_CHANGED] = "SELECT 1 FROM events WHERE key=?1 AND rv>?2 LIMIT 1",
     [Q_SCAN_NS] = "SELECT key,name,json FROM objects WHERE ns=?1 ORDER BY key,name",
+    [Q_OWNERS_DEL] = "DELETE FROM owners WHERE key=?1 AND ns=?2 AND name=?3",
+    [Q_OWNERS_ADD] = "INSERT OR IGNORE INTO owners(owner,key,ns,name) VALUES(?4,?1,?2,?3)",
+    [Q_DEPENDENTS] = "SELECT key,ns,name FROM owners WHERE owner=?1 ORDER BY key,ns,name",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -38,7 +41,11 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS events(rv INTEGER PRIMARY KEY, time INTEGER NOT NULL, verb TEXT, actor TEXT,"
     " key TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL, old TEXT);"
     "CREATE INDEX IF NOT EXISTS events_by_key ON events(key,rv);"
-    "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
+    /* who owns what (metadata.ownerReferences uids), for the garbage collector and the
+     * controllers that look for their dependents */
+    "CREATE TABLE IF NOT EXISTS owners(owner TEXT NOT NULL, key TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,"
+    " PRIMARY KEY(owner,key,ns,name)) WITHOUT ROWID;";
 
 struct fa_store {
     sqlite3 *db;
@@ -155,6 +162,33 @@ static int step_done(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Keeps the owners table in step with the object's ownerReferences (none once deleted). */
+static int index_owners(fa_store *s, const fa_write *w, const cJSON *obj)
+{
+    const char *ns = w->ns ? w->ns : "";
+    sqlite3_stmt *st = stmt(s, Q_OWNERS_DEL);
+    bind_text(st, 1, w->key);
+    bind_text(st, 2, ns);
+    bind_text(st, 3, w->name);
+    if (step_done(st) != 0)
+        return -1;
+    const cJSON *ref;
+    cJSON_ArrayForEach(ref, cj_get(obj, "metadata.ownerReferences"))
+    {
+        const char *uid = cj_str(ref, "uid");
+        if (!uid)
+            continue;
+        st = stmt(s, Q_OWNERS_ADD);
+        bind_text(st, 1, w->key);
+        bind_text(st, 2, ns);
+        bind_text(st, 3, w->name);
+        bind_text(st, 4, uid);
+        if (step_done(st) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int64_t fa_store_write(fa_store *s, const fa_write *w, cJSON *obj)
 {
     int64_t rv = s->rv + 1;
@@ -177,6 +211,8 @@ int64_t fa_store_write(fa_store *s, const fa_write *w, cJSON *obj)
         bind_text(st, 5, json);
     }
     int ok = step_done(st) == 0 && sqlite3_changes(s->db) == 1;
+    if (ok)
+        ok = index_owners(s, w, which == Q_DELETE ? NULL : obj) == 0;
     if (ok) {
         st = stmt(s, Q_EVENT);
         sqlite3_bind_int64(st, 1, rv);
@@ -234,6 +270,13 @@ int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_row_cb cb, void *ud)
 {
     sqlite3_stmt *st = stmt(s, Q_SCAN_NS);
     bind_text(st, 1, ns);
+    return each_row(st, cb, ud);
+}
+
+int fa_store_dependents(fa_store *s, const char *owner_uid, fa_store_row_cb cb, void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_DEPENDENTS);
+    bind_text(st, 1, owner_uid);
     return each_row(st, cb, ud);
 }
 

@@ -52,6 +52,9 @@ int fa_store_changed_since(fa_store *s, const char *key, const char *ns, int64_t
 /* Calls cb(ud, key, name, json) for every object stored in namespace ns, whatever its kind. */
 int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_row_cb cb, void *ud);
 
+/* Calls cb(ud, key, ns, name) for every object with an ownerReference to owner_uid. */
+int fa_store_dependents(fa_store *s, const char *owner_uid, fa_store_row_cb cb, void *ud);
+
 /* Drops log rows so that at most `keep` remain. */
 void fa_store_compact(fa_store *s, int64_t keep);
 
