@@ -33,6 +33,9 @@ struct fakeapi {
     int64_t history, writes;
     fa_watch *watches;
     struct fa_sim *sim; /* the simulated cluster (sim/sim.c), NULL when off */
+    struct MHD_Daemon *ingress;  /* the simulated ingress-nginx port (sim/ingress_nginx.c), or NULL */
+    struct fa_ingress *ingress_state;
+    struct fa_faults *faults;    /* injected faults (sim/faults.c), NULL when none */
 };
 
 /* One request: the route it resolved to and its accumulated body. A request made in-process
@@ -93,6 +96,18 @@ void fa_after_write(fakeapi *f);
 /* Random helpers (objects.c): uid v4 and the apiserver's 5-char name suffix. */
 void fa_uid(fakeapi *f, char out[37]);
 uint64_t fa_rand(fakeapi *f);
+
+/* The simulated ingress-nginx (sim/ingress_nginx.c): opens o->ingress_listen when set. */
+int fa_ingress_start(fakeapi *f, const fakeapi_options *o, char *err, size_t errlen);
+void fa_ingress_stop(fakeapi *f);
+
+/* Fault injection (sim/faults.c). fa_faults_intercept runs before every API request is routed:
+ * it returns 1 when it has answered the request itself (an injected error) or put it off
+ * (injected latency: the connection is suspended and resumed later), else 0. fa_faults_admin
+ * serves /_cutover/faults. */
+int fa_faults_intercept(fa_req *r, enum MHD_Result *ret);
+enum MHD_Result fa_faults_admin(fa_req *r);
+void fa_faults_free(fakeapi *f);
 
 /* Watches (watch.c). */
 /* Starts a watch stream on r's resource; takes ownership of the selectors. */

@@ -20,6 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Weak until the simulated ingress and the fault switches land: missing ones are skipped. */
+#pragma weak fa_ingress_start
+#pragma weak fa_ingress_stop
+#pragma weak fa_faults_intercept
+#pragma weak fa_faults_admin
+#pragma weak fa_faults_free
+
 /* ---- responses ---- */
 
 enum MHD_Result fa_reply(fa_req *r, unsigned code, char *json_owned)
@@ -181,6 +188,10 @@ static int route_meta(fa_req *r, char **seg, int n, enum MHD_Result *ret)
         *ret = fa_reply(r, 200, strdup(version_doc));
         return 0;
     }
+    if (n == 2 && !strcmp(seg[0], "_cutover") && !strcmp(seg[1], "faults") && fa_faults_admin) {
+        *ret = fa_faults_admin(r);
+        return 0;
+    }
     if (n >= 2 && !strcmp(seg[0], "_cutover") && !strcmp(seg[1], "compact") && !strcmp(r->method, "POST")) {
         const char *keep = fa_arg(r, "keep");
         fa_store_compact(f->store, keep ? atoll(keep) : 0);
@@ -289,6 +300,8 @@ static enum MHD_Result dispatch(fa_req *r, const char *url)
     enum MHD_Result ret;
     if (route_meta(r, seg, n, &ret) == 0)
         return ret;
+    if (fa_faults_intercept && fa_faults_intercept(r, &ret))
+        return ret;
     return route_resource(r, seg, n);
 }
 
@@ -396,8 +409,11 @@ static void *loop(void *arg)
     fakeapi *f = arg;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(f->mhd, MHD_DAEMON_INFO_EPOLL_FD);
     int epfd = info ? info->epoll_fd : -1;
+    const union MHD_DaemonInfo *iinfo = f->ingress ? MHD_get_daemon_info(f->ingress, MHD_DAEMON_INFO_EPOLL_FD) : NULL;
+    int ingress_fd = iinfo ? iinfo->epoll_fd : -1;
     while (!f->stopping) {
-        struct pollfd p[2] = {{.fd = epfd, .events = POLLIN}, {.fd = f->wake[0], .events = POLLIN}};
+        struct pollfd p[3] = {{.fd = epfd, .events = POLLIN}, {.fd = f->wake[0], .events = POLLIN},
+                              {.fd = ingress_fd, .events = POLLIN}};
         MHD_UNSIGNED_LONG_LONG to;
         int ms = 250;
         if (MHD_get_timeout(f->mhd, &to) == MHD_YES && to < (MHD_UNSIGNED_LONG_LONG)ms)
@@ -407,13 +423,15 @@ static void *loop(void *arg)
             if (wait < ms)
                 ms = wait < 0 ? 0 : (int)wait;
         }
-        if (poll(p, 2, ms) > 0 && (p[1].revents & POLLIN)) {
+        if (poll(p, ingress_fd >= 0 ? 3 : 2, ms) > 0 && (p[1].revents & POLLIN)) {
             char b[64];
             while (read(f->wake[0], b, sizeof b) > 0) {
             }
         }
         pthread_mutex_lock(&f->mu);
         MHD_run(f->mhd);
+        if (f->ingress)
+            MHD_run(f->ingress);
         co_clock_run_due(f->clock, f);
         fa_sim_run(f);
         fa_watch_tick(f);
@@ -495,6 +513,11 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
     snprintf(f->addr, sizeof f->addr, "%s:%u", strcmp(host, "0.0.0.0") ? host : "127.0.0.1", f->port);
     snprintf(f->url, sizeof f->url, "http://%s", f->addr);
+    if (o->ingress_listen && (!fa_ingress_start || fa_ingress_start(f, o, err, errlen) != 0)) {
+        if (!fa_ingress_start)
+            snprintf(err, errlen, "--ingress-listen: the simulated ingress is not built in");
+        goto fail;
+    }
     co_clock_on_advance(f->clock, wake, f);
     if (pthread_create(&f->thread, NULL, loop, f) != 0) {
         snprintf(err, errlen, "cannot start the server thread");
@@ -503,6 +526,8 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     return f;
 fail:
     co_clock_off_advance(f->clock, wake, f);
+    if (fa_ingress_stop)
+        fa_ingress_stop(f);
     fa_sim_stop(f);
     if (f->mhd)
         MHD_stop_daemon(f->mhd);
@@ -532,6 +557,10 @@ void fakeapi_stop(fakeapi *f)
         MHD_run(f->mhd);
     MHD_stop_daemon(f->mhd);
     co_clock_off_advance(f->clock, wake, f);
+    if (fa_ingress_stop)
+        fa_ingress_stop(f);
+    if (fa_faults_free)
+        fa_faults_free(f);
     fa_sim_stop(f);
     close(f->wake[0]);
     close(f->wake[1]);
