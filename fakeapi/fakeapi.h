@@ -52,6 +52,8 @@ unsigned fakeapi_call(fakeapi *f, const char *method, const char *path, const ch
  * component; the server wakes on its own when the clock moves. */
 int fakeapi_idle(fakeapi *f);
 int64_t fakeapi_next_due(fakeapi *f);
+/* Runs the simulation until nothing is due at the current time, on the caller's thread. */
+void fakeapi_settle(fakeapi *f);
 
 /* Writes a kubeconfig (cluster, user, context "cutover", namespace "default") for this server.
  * Returns 0, or -1 with a message. */

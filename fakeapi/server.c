@@ -591,6 +591,14 @@ int fakeapi_idle(fakeapi *f)
 
 int64_t fakeapi_next_due(fakeapi *f) { return co_clock_next_due(f->clock, f); }
 
+void fakeapi_settle(fakeapi *f)
+{
+    pthread_mutex_lock(&f->mu);
+    while (co_clock_run_due(f->clock, f) + fa_sim_run(f) > 0) {
+    }
+    pthread_mutex_unlock(&f->mu);
+}
+
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "w");
