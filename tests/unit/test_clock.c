@@ -1,0 +1,117 @@
+/* test_clock.c: real and virtual clocks, timestamps, and timers. */
+#include "cu.h"
+#include "common/clock.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static char trace[256];
+
+static void mark(void *ud)
+{
+    strcat(trace, (const char *)ud);
+}
+
+static void test_virtual_time_moves_only_when_told(void)
+{
+    co_clock *c = co_clock_virtual(1767225600000);
+    CU_ASSERT_TRUE(co_clock_is_virtual(c));
+    CU_ASSERT_EQUAL(co_clock_now_ms(c), 1767225600000);
+    co_clock_advance(c, 1500);
+    CU_ASSERT_EQUAL(co_clock_now_ms(c), 1767225601500);
+    co_clock_advance(c, -5); /* never backwards */
+    CU_ASSERT_EQUAL(co_clock_now_ms(c), 1767225601500);
+    co_clock_free(c);
+    CU_ASSERT_FALSE(co_clock_is_virtual(co_clock_real()));
+    CU_ASSERT_TRUE(co_clock_now_ms(co_clock_real()) > 1700000000000);
+}
+
+static void test_rfc3339(void)
+{
+    char buf[32];
+    CU_ASSERT_STRING_EQUAL(co_time_rfc3339(1767225600999, buf), "2026-01-01T00:00:00Z");
+    int64_t ms;
+    CU_ASSERT_EQUAL(co_time_parse("2026-01-01T00:00:01Z", &ms), 0);
+    CU_ASSERT_EQUAL(ms, 1767225601000);
+    CU_ASSERT_EQUAL(co_time_parse("2026-01-01T02:00:01.250+02:00", &ms), 0);
+    CU_ASSERT_EQUAL(ms, 1767225601250);
+    CU_ASSERT_EQUAL(co_time_parse("yesterday", &ms), -1);
+    CU_ASSERT_EQUAL(co_time_parse(NULL, &ms), -1);
+}
+
+static void test_timers_run_in_order_per_owner(void)
+{
+    co_clock *c = co_clock_virtual(0);
+    int a, b;
+    trace[0] = 0;
+    co_clock_at(c, &a, 300, mark, "3");
+    co_clock_at(c, &a, 100, mark, "1");
+    co_clock_at(c, &b, 50, mark, "B");
+    co_clock_at(c, &a, 100, mark, "2"); /* same time: registration order */
+    uint64_t gone = co_clock_at(c, &a, 200, mark, "X");
+    co_clock_cancel(c, gone);
+    CU_ASSERT_EQUAL(co_clock_next_due(c, NULL), 50);
+    CU_ASSERT_EQUAL(co_clock_next_due(c, &a), 100);
+    CU_ASSERT_EQUAL(co_clock_run_due(c, &a), 0); /* nothing due at t=0 */
+    co_clock_advance(c, 250);
+    CU_ASSERT_EQUAL(co_clock_run_due(c, &a), 2);
+    CU_ASSERT_STRING_EQUAL(trace, "12");
+    CU_ASSERT_EQUAL(co_clock_next_due(c, &a), 300);
+    CU_ASSERT_EQUAL(co_clock_run_due(c, &b), 1);
+    CU_ASSERT_STRING_EQUAL(trace, "12B");
+    co_clock_cancel_owner(c, &a);
+    CU_ASSERT_EQUAL(co_clock_next_due(c, NULL), INT64_MAX);
+    co_clock_free(c);
+}
+
+static co_clock *chain_clock;
+static int chain_owner;
+
+static void chain(void *ud)
+{
+    (void)ud;
+    strcat(trace, "c");
+    if (strlen(trace) < 3) /* a timer registering one already due runs in the same call */
+        co_clock_at(chain_clock, &chain_owner, co_clock_now_ms(chain_clock), chain, NULL);
+}
+
+static void test_timer_registering_timers(void)
+{
+    chain_clock = co_clock_virtual(0);
+    trace[0] = 0;
+    co_clock_at(chain_clock, &chain_owner, 0, chain, NULL);
+    CU_ASSERT_EQUAL(co_clock_run_due(chain_clock, &chain_owner), 3);
+    CU_ASSERT_STRING_EQUAL(trace, "ccc");
+    co_clock_free(chain_clock);
+}
+
+static int woken;
+static void on_wake(void *ud) { woken += *(int *)ud; }
+
+static void test_advance_listeners(void)
+{
+    co_clock *c = co_clock_virtual(0);
+    int one = 1;
+    woken = 0;
+    co_clock_on_advance(c, on_wake, &one);
+    co_clock_advance(c, 10);
+    co_clock_advance(c, 0); /* not a move */
+    CU_ASSERT_EQUAL(woken, 1);
+    co_clock_off_advance(c, on_wake, &one);
+    co_clock_advance(c, 10);
+    CU_ASSERT_EQUAL(woken, 1);
+    co_clock_free(c);
+}
+
+int main(void)
+{
+    static const cu_test tests[] = {
+        {"virtual time moves only when told", test_virtual_time_moves_only_when_told},
+        {"RFC 3339 formatting and parsing", test_rfc3339},
+        {"timers run in (time, registration) order per owner", test_timers_run_in_order_per_owner},
+        {"a timer may register timers", test_timer_registering_timers},
+        {"advance listeners", test_advance_listeners},
+        {NULL, NULL},
+    };
+    return cu_run("clock", tests);
+}
