@@ -55,6 +55,11 @@ int64_t fakeapi_next_due(fakeapi *f);
 /* Runs the simulation until nothing is due at the current time, on the caller's thread. */
 void fakeapi_settle(fakeapi *f);
 
+/* The event log (every committed change) as newline-delimited JSON, one
+ * {"rv","time","verb","actor","resource","namespace","name","type","object"} per line, oldest
+ * first. Caller frees. Two runs of one scenario with one seed give identical logs. */
+char *fakeapi_event_log(fakeapi *f);
+
 /* Writes a kubeconfig (cluster, user, context "cutover", namespace "default") for this server.
  * Returns 0, or -1 with a message. */
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen);

@@ -599,6 +599,33 @@ void fakeapi_settle(fakeapi *f)
     pthread_mutex_unlock(&f->mu);
 }
 
+static int log_line(void *ud, const fa_log_row *row)
+{
+    co_buf *b = ud;
+    char ts[32];
+    co_buf_printf(b, "{\"rv\":%lld,\"time\":\"%s\",\"verb\":", (long long)row->rv, co_time_rfc3339(row->time_ms, ts));
+    co_buf_json_str(b, row->verb ? row->verb : "");
+    co_buf_adds(b, ",\"actor\":");
+    co_buf_json_str(b, row->actor ? row->actor : "");
+    co_buf_adds(b, ",\"resource\":");
+    co_buf_json_str(b, row->key);
+    co_buf_adds(b, ",\"namespace\":");
+    co_buf_json_str(b, row->ns);
+    co_buf_adds(b, ",\"name\":");
+    co_buf_json_str(b, row->name);
+    co_buf_printf(b, ",\"type\":\"%s\",\"object\":%s}\n", row->type, row->json);
+    return 0;
+}
+
+char *fakeapi_event_log(fakeapi *f)
+{
+    co_buf b = {0};
+    pthread_mutex_lock(&f->mu);
+    fa_store_log(f->store, 0, log_line, &b);
+    pthread_mutex_unlock(&f->mu);
+    return co_buf_take(&b);
+}
+
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "w");

@@ -12,7 +12,7 @@
 #include <string.h>
 
 enum { Q_GET, Q_INSERT, Q_UPDATE, Q_DELETE, Q_EVENT, Q_LIST_NS, Q_LIST_ALL, Q_EVENTS_KEY, Q_EVENTS_ALL,
-       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
+       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_LOG, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
 
 static const char *const queries[Q_COUNT] = {
     [Q_GET] = "SELECT json FROM objects WHERE key=?1 AND ns=?2 AND name=?3",
@@ -30,6 +30,7 @@ static const char *const queries[Q_COUNT] = {
     [Q_OWNERS_DEL] = "DELETE FROM owners WHERE key=?1 AND ns=?2 AND name=?3",
     [Q_OWNERS_ADD] = "INSERT OR IGNORE INTO owners(owner,key,ns,name) VALUES(?4,?1,?2,?3)",
     [Q_DEPENDENTS] = "SELECT key,ns,name FROM owners WHERE owner=?1 ORDER BY key,ns,name",
+    [Q_LOG] = "SELECT rv,time,verb,actor,key,ns,name,type,json FROM events WHERE rv>?1 ORDER BY rv",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
@@ -248,6 +249,25 @@ int fa_store_events(fa_store *s, const char *key, int64_t after, int limit, fa_s
         if (cb(ud, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
                (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
                (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5)))
+            break;
+    }
+    sqlite3_reset(st);
+    return n;
+}
+
+int fa_store_log(fa_store *s, int64_t after, int (*cb)(void *ud, const fa_log_row *row), void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_LOG);
+    sqlite3_bind_int64(st, 1, after);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t[9];
+        for (int i = 2; i < 9; i++)
+            t[i] = (const char *)sqlite3_column_text(st, i);
+        fa_log_row row = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), t[2], t[3], t[4], t[5], t[6],
+                          t[7], t[8]};
+        n++;
+        if (cb(ud, &row))
             break;
     }
     sqlite3_reset(st);

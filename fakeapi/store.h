@@ -46,6 +46,14 @@ typedef int (*fa_store_event_cb)(void *ud, int64_t rv, const char *type, const c
                                  const char *json, const char *old_json);
 int fa_store_events(fa_store *s, const char *key, int64_t after, int limit, fa_store_event_cb cb, void *ud);
 
+/* One row of the event log, everything it records. */
+typedef struct {
+    int64_t rv, time_ms;
+    const char *verb, *actor, *key, *ns, *name, *type, *json;
+} fa_log_row;
+/* Calls cb for every retained log row with resourceVersion > after, oldest first. */
+int fa_store_log(fa_store *s, int64_t after, int (*cb)(void *ud, const fa_log_row *row), void *ud);
+
 /* Is there an event of `key` (in ns, or any when NULL) newer than rv? */
 int fa_store_changed_since(fa_store *s, const char *key, const char *ns, int64_t rv);
 
