@@ -51,12 +51,12 @@ void kube_leader_free(kube_leader *l)
 }
 
 /* Lease times are MicroTime: RFC 3339 with microseconds. */
-static void micro_time(int64_t ms, char buf[40])
+static void micro_time(int64_t ms, char buf[48])
 {
     char base[32];
     co_time_rfc3339(ms, base);
     base[strlen(base) - 1] = 0; /* drop the Z */
-    snprintf(buf, 40, "%s.%03d000Z", base, (int)(ms % 1000));
+    snprintf(buf, 48, "%s.%03d000Z", base, (int)(ms % 1000));
 }
 
 static cJSON *lease_body(const kube_leader *l, const cJSON *current, int64_t now)
@@ -72,7 +72,7 @@ static cJSON *lease_body(const kube_leader *l, const cJSON *current, int64_t now
     cJSON *spec = cj_obj(lease, "spec");
     const char *holder = cj_str(spec, "holderIdentity");
     int changing_hands = !holder || strcmp(holder, l->identity);
-    char t[40];
+    char t[48];
     micro_time(now, t);
     if (changing_hands) {
         cJSON *tr = cJSON_GetObjectItemCaseSensitive(spec, "leaseTransitions");
