@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Weak until every controller has landed: a missing one is simply not run. */
-#pragma weak fa_sim_replicaset
-#pragma weak fa_sim_deployment
-#pragma weak fa_sim_kubelet
-#pragma weak fa_sim_endpoints
-#pragma weak fa_sim_gc
 
 struct fa_sim {
     const fa_sim_ctl *ctls[8];
@@ -82,8 +76,7 @@ int fa_sim_start(fakeapi *f, const fakeapi_options *o, char *err, size_t errlen)
     struct fa_sim *s = calloc(1, sizeof *s);
     const fa_sim_ctl *all[] = {&fa_sim_deployment, &fa_sim_replicaset, &fa_sim_kubelet, &fa_sim_endpoints, &fa_sim_gc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (all[i])
-            s->ctls[s->nctl++] = all[i];
+        s->ctls[s->nctl++] = all[i];
     s->pod_ready_seconds = o->pod_ready_seconds > 0 ? o->pod_ready_seconds : 2;
     if (o->nimages) {
         s->images = calloc(o->nimages, sizeof *s->images);

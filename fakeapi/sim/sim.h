@@ -30,7 +30,8 @@ typedef struct fa_sim_ctl {
 } fa_sim_ctl;
 
 /* Queues (ctl, ns, name) to sync at due_ms (<= now: as soon as possible). A key already queued
- * keeps the earlier of the two times. */
+ * keeps the earlier of the two times, so a sync must re-queue any later work it still has (name
+ * sync functions sync_x: plain `sync` clashes with unistd.h). */
 void fa_sim_enqueue(fakeapi *f, const fa_sim_ctl *ctl, const char *ns, const char *name, int64_t due_ms);
 
 /* ---- what the server calls ---- */

@@ -443,7 +443,7 @@ int main(void)
 {
     char err[256];
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    fakeapi_options opts = {.seed = 42};
+    fakeapi_options opts = {.seed = 42, .no_sim = 1}; /* the API alone: no controller writes status */
     srv = fakeapi_start(&opts, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "cannot start the server: %s\n", err);
