@@ -102,6 +102,15 @@ check_eq "custom resource edit applied" "6" $K get ro app -n fidelity -o 'jsonpa
 check "apply a replicaset" "replicaset.apps/rs1 created" $K apply $V -f "$M/replicaset.yaml"
 check "scale a replicaset" "replicaset.apps/rs1 scaled" $K scale rs rs1 -n fidelity --replicas=5
 check_eq "scale changed spec.replicas and generation" "5 2" $K get rs rs1 -n fidelity -o 'jsonpath={.spec.replicas} {.metadata.generation}'
+# the simulated cluster: the ReplicaSet makes pods, the kubelet makes them Ready, endpoints follow
+check "the ReplicaSet's pods become Ready" "condition met" \
+  $K wait --for=condition=Ready pod -l app=rs1 -n fidelity --timeout=30s
+check_eq "five pods, each owned by the ReplicaSet" "5 5" \
+  bash -c "$K get pods -n fidelity -l app=rs1 -o json | jq -r '\"\(.items|length) \([.items[] | select(.metadata.ownerReferences[0].kind == \"ReplicaSet\" and .metadata.ownerReferences[0].controller)] | length)\"'"
+check_eq "ReplicaSet status counts ready pods" "5 5" $K get rs rs1 -n fidelity -o 'jsonpath={.status.readyReplicas} {.status.availableReplicas}'
+$K apply $V -f - >/dev/null <<<'{"apiVersion":"v1","kind":"Service","metadata":{"name":"rs1","namespace":"fidelity"},"spec":{"selector":{"app":"rs1"},"ports":[{"port":80,"targetPort":"http"}]}}'
+check_eq "endpoints list the ready pods, named port resolved" "5 80" \
+  bash -c "sleep 1; $K get endpoints rs1 -n fidelity -o json | jq -r '\"\(.subsets[0].addresses|length) \(.subsets[0].ports[0].port)\"'"
 check "scale a rollout (CRD scale subresource)" "rollout.argoproj.io/app scaled" $K scale ro app -n fidelity --replicas=2
 check_eq "rollout scaled" "2" $K get ro app -n fidelity -o 'jsonpath={.spec.replicas}'
 
@@ -145,8 +154,13 @@ check "wait --for=delete" "condition met" cat "$WORK/waitdel.out"
 check_fails "removed once the last finalizer goes" "NotFound" $K get cm held -n fidelity
 
 # delete and dry runs
-check "delete" 'pod "web-1" deleted' $K delete pod web-1 -n fidelity
+check "delete a running pod gracefully" 'pod "web-1" deleted' $K delete pod web-1 -n fidelity --grace-period=2 --wait=false
+check "it stays Terminating with a deletionTimestamp" "T" $K get pod web-1 -n fidelity -o 'jsonpath={.metadata.deletionTimestamp}'
+check "the kubelet removes it after its grace period" "condition met" $K wait --for=delete pod/web-1 -n fidelity --timeout=20s
 check_fails "deleted pod is gone" 'pods "web-1" not found' $K get pod web-1 -n fidelity
+check "deleting a ReplicaSet" 'replicaset.apps "rs1" deleted' $K delete rs rs1 -n fidelity
+check_eq "garbage-collects its pods" "" \
+  bash -c "$K wait --for=delete pod -l app=rs1 -n fidelity --timeout=30s >/dev/null 2>&1; $K get pods -n fidelity -l app=rs1 -o name 2>/dev/null"
 if kubectl_at_least 26 "server-side dry run without OpenAPI v2"; then
   check "server-side dry run" "pod/dry" $K run dry --image=nginx -n fidelity --dry-run=server -o name
   check_fails "dry run stored nothing" 'pods "dry" not found' $K get pod dry -n fidelity
