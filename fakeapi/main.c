@@ -181,5 +181,10 @@ int main(int argc, char **argv)
     while (!stop)
         pause();
     fakeapi_stop(f);
+    for (size_t i = 0; i < o.nimages; i++) {
+        free((char *)o.images[i].image);
+        free((char *)o.images[i].body);
+    }
+    free((void *)o.images);
     return 0;
 }

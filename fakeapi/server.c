@@ -20,9 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Weak until the simulated ingress and the fault switches land: missing ones are skipped. */
-#pragma weak fa_ingress_start
-#pragma weak fa_ingress_stop
+/* Weak until the fault switches land: missing ones are skipped. */
 #pragma weak fa_faults_intercept
 #pragma weak fa_faults_admin
 #pragma weak fa_faults_free
@@ -513,11 +511,8 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
     snprintf(f->addr, sizeof f->addr, "%s:%u", strcmp(host, "0.0.0.0") ? host : "127.0.0.1", f->port);
     snprintf(f->url, sizeof f->url, "http://%s", f->addr);
-    if (o->ingress_listen && (!fa_ingress_start || fa_ingress_start(f, o, err, errlen) != 0)) {
-        if (!fa_ingress_start)
-            snprintf(err, errlen, "--ingress-listen: the simulated ingress is not built in");
+    if (o->ingress_listen && fa_ingress_start(f, o, err, errlen) != 0)
         goto fail;
-    }
     co_clock_on_advance(f->clock, wake, f);
     if (pthread_create(&f->thread, NULL, loop, f) != 0) {
         snprintf(err, errlen, "cannot start the server thread");
@@ -526,8 +521,7 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     return f;
 fail:
     co_clock_off_advance(f->clock, wake, f);
-    if (fa_ingress_stop)
-        fa_ingress_stop(f);
+    fa_ingress_stop(f);
     fa_sim_stop(f);
     if (f->mhd)
         MHD_stop_daemon(f->mhd);
@@ -557,8 +551,7 @@ void fakeapi_stop(fakeapi *f)
         MHD_run(f->mhd);
     MHD_stop_daemon(f->mhd);
     co_clock_off_advance(f->clock, wake, f);
-    if (fa_ingress_stop)
-        fa_ingress_stop(f);
+    fa_ingress_stop(f);
     if (fa_faults_free)
         fa_faults_free(f);
     fa_sim_stop(f);

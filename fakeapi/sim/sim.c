@@ -5,6 +5,7 @@
  * there is no hand-written heap or hash table here. One clock timer always stands for the
  * earliest future item, which is how a virtual-time driver learns when the cluster next acts. */
 #include "fakeapi/sim/sim.h"
+#include "fakeapi/sim/ingress_nginx.h"
 
 #include <fnmatch.h>
 #include <sqlite3.h>
@@ -74,7 +75,8 @@ void fa_sim_enqueue(fakeapi *f, const fa_sim_ctl *ctl, const char *ns, const cha
 int fa_sim_start(fakeapi *f, const fakeapi_options *o, char *err, size_t errlen)
 {
     struct fa_sim *s = calloc(1, sizeof *s);
-    const fa_sim_ctl *all[] = {&fa_sim_deployment, &fa_sim_replicaset, &fa_sim_kubelet, &fa_sim_endpoints, &fa_sim_gc};
+    const fa_sim_ctl *all[] = {&fa_sim_deployment, &fa_sim_replicaset, &fa_sim_kubelet, &fa_sim_endpoints, &fa_sim_gc,
+                               &fa_sim_ingress_nginx};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         s->ctls[s->nctl++] = all[i];
     s->pod_ready_seconds = o->pod_ready_seconds > 0 ? o->pod_ready_seconds : 2;
