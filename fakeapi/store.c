@@ -12,7 +12,7 @@
 #include <string.h>
 
 enum { Q_GET, Q_INSERT, Q_UPDATE, Q_DELETE, Q_EVENT, Q_LIST_NS, Q_LIST_ALL, Q_EVENTS_KEY, Q_EVENTS_ALL,
-       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_LOG, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
+       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_ORPHANS, Q_LOG, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
 
 static const char *const queries[Q_COUNT] = {
     [Q_GET] = "SELECT json FROM objects WHERE key=?1 AND ns=?2 AND name=?3",
@@ -30,6 +30,8 @@ static const char *const queries[Q_COUNT] = {
     [Q_OWNERS_DEL] = "DELETE FROM owners WHERE key=?1 AND ns=?2 AND name=?3",
     [Q_OWNERS_ADD] = "INSERT OR IGNORE INTO owners(owner,key,ns,name) VALUES(?4,?1,?2,?3)",
     [Q_DEPENDENTS] = "SELECT key,ns,name FROM owners WHERE owner=?1 ORDER BY key,ns,name",
+    [Q_ORPHANS] = "SELECT ns,name,json FROM objects o WHERE key=?1 AND ns=?2 AND NOT EXISTS"
+                  " (SELECT 1 FROM owners w WHERE w.key=o.key AND w.ns=o.ns AND w.name=o.name) ORDER BY name",
     [Q_LOG] = "SELECT rv,time,verb,actor,key,ns,name,type,json FROM events WHERE rv>?1 ORDER BY rv",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
@@ -46,7 +48,8 @@ static const char schema[] =
     /* who owns what (metadata.ownerReferences uids), for the garbage collector and the
      * controllers that look for their dependents */
     "CREATE TABLE IF NOT EXISTS owners(owner TEXT NOT NULL, key TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,"
-    " PRIMARY KEY(owner,key,ns,name)) WITHOUT ROWID;";
+    " PRIMARY KEY(owner,key,ns,name)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS owners_by_object ON owners(key,ns,name);";
 
 struct fa_store {
     sqlite3 *db;
@@ -297,6 +300,14 @@ int fa_store_dependents(fa_store *s, const char *owner_uid, fa_store_row_cb cb, 
 {
     sqlite3_stmt *st = stmt(s, Q_DEPENDENTS);
     bind_text(st, 1, owner_uid);
+    return each_row(st, cb, ud);
+}
+
+int fa_store_orphans(fa_store *s, const char *key, const char *ns, fa_store_row_cb cb, void *ud)
+{
+    sqlite3_stmt *st = stmt(s, Q_ORPHANS);
+    bind_text(st, 1, key);
+    bind_text(st, 2, ns ? ns : "");
     return each_row(st, cb, ud);
 }
 

@@ -606,24 +606,23 @@ static void finish_deletion(fakeapi *f, const cJSON *pod)
             cJSON *cs = prev ? cJSON_Duplicate(prev, 1) : cJSON_CreateObject();
             if (!prev)
                 cj_set_str(cs, "name", cj_str(c, "name") ? cj_str(c, "name") : "");
-            const char *since = cj_str(prev, "state.running.startedAt");
-            cJSON *t = cJSON_CreateObject();
-            if (cj_get(prev, "state.waiting") && cj_get(prev, "lastState.terminated")) {
-                /* not running (crash loop): its last exit is how it ended */
-                cJSON_Delete(t);
-                t = cJSON_Duplicate(cj_get(prev, "lastState.terminated"), 1);
+            /* a container that already ended keeps how it ended (a crash-looping one, waiting,
+             * ended with its last crash); a running one stops now */
+            const cJSON *ended = cj_get(prev, "state.terminated");
+            if (!ended && cj_get(prev, "state.waiting") && cj_get(prev, "lastState.terminated")) {
+                ended = cj_get(prev, "lastState.terminated");
                 cj_set(cs, "lastState", cJSON_CreateObject());
-            } else if (!cj_get(prev, "state.terminated")) {
+            }
+            cJSON *t = ended ? cJSON_Duplicate(ended, 1) : cJSON_CreateObject();
+            if (!ended) {
+                const char *since = cj_str(prev, "state.running.startedAt");
+                const char *prev_id = cj_str(prev, "containerID");
+                container_id(cid, uid, cj_str(c, "name"), num_or(prev, "restartCount", 0));
                 cJSON_AddNumberToObject(t, "exitCode", 0);
                 cJSON_AddStringToObject(t, "reason", "Completed");
                 cJSON_AddStringToObject(t, "startedAt", since ? since : ts(due, buf));
                 cJSON_AddStringToObject(t, "finishedAt", ts(due, buf));
-                container_id(cid, uid, cj_str(c, "name"), num_or(prev, "restartCount", 0));
-                const char *prev_id = cj_str(prev, "containerID");
                 cJSON_AddStringToObject(t, "containerID", prev_id ? prev_id : cid);
-            } else {
-                cJSON_Delete(t);
-                t = cJSON_Duplicate(cj_get(prev, "state.terminated"), 1);
             }
             cJSON *state = cJSON_CreateObject();
             cJSON_AddItemToObject(state, "terminated", t);
@@ -682,9 +681,9 @@ static void kubelet_sync(fakeapi *f, const char *ns, const char *key)
     const char *node = cj_str(pod, "spec.nodeName");
     if (cj_get(pod, "metadata.deletionTimestamp")) {
         if (str_eq(node, NODE)) {
-            if (kill) {
+            if (kill) { /* only containers that run have something to stop */
                 const cJSON *c;
-                cJSON_ArrayForEach(c, cj_get(pod, "spec.containers"))
+                cJSON_ArrayForEach(c, cj_get(pod, "status.containerStatuses")) if (cj_get(c, "state.running"))
                     fa_sim_event(f, "kubelet", pod, "Normal", "Killing", "Stopping container %s",
                                  cj_str(c, "name") ? cj_str(c, "name") : "");
             }

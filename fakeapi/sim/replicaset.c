@@ -149,14 +149,15 @@ static cJSON *owner_ref(const cJSON *rs)
 }
 
 /* Adopts up to want orphan pods of the namespace that the selector matches (kube's
- * ClaimPods, done only when pods are missing so a steady ReplicaSet never lists the namespace).
+ * ClaimPods, done only when pods are missing; the store's owner index finds the orphans, so
+ * owned pods are never even parsed).
  * Returns how many were adopted. */
 static int adopt(fakeapi *f, const cJSON *rs, const char *ns, int want)
 {
     labelsel *ls = selector_of(cj_get(rs, "spec.selector"));
     if (!ls)
         return 0;
-    cJSON *pods = fa_sim_list(f, "pods", ns);
+    cJSON *pods = fa_sim_orphans(f, "pods", ns);
     int adopted = 0;
     const cJSON *p;
     cJSON_ArrayForEach(p, pods)

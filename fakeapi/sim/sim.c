@@ -221,6 +221,13 @@ cJSON *fa_sim_list(fakeapi *f, const char *key, const char *ns)
     return arr;
 }
 
+cJSON *fa_sim_orphans(fakeapi *f, const char *key, const char *ns)
+{
+    cJSON *arr = cJSON_CreateArray();
+    fa_store_orphans(f->store, key, ns, add_parsed, arr);
+    return arr;
+}
+
 typedef struct {
     fakeapi *f;
     const char *key;

@@ -53,6 +53,8 @@ cJSON *fa_sim_get(fakeapi *f, const char *key, const char *ns, const char *name)
 cJSON *fa_sim_list(fakeapi *f, const char *key, const char *ns);
 /* Every object of key (NULL = any kind) with an ownerReference to owner_uid, as a cJSON array. */
 cJSON *fa_sim_dependents(fakeapi *f, const char *owner_uid, const char *key);
+/* Every object of key in ns without any ownerReference (adoption candidates), as a cJSON array. */
+cJSON *fa_sim_orphans(fakeapi *f, const char *key, const char *ns);
 /* Sends a write as ctl: method on the object (name NULL = the collection), sub = "status",
  * "scale" or NULL, ctype NULL = application/json. Returns the HTTP code; *out as fa_call. */
 unsigned fa_sim_write(fakeapi *f, const fa_sim_ctl *ctl, const char *method, const char *key, const char *ns,
