@@ -85,7 +85,8 @@ void co_clock_advance(co_clock *c, int64_t ms)
     listener copy[16];
     if (n > 16)
         n = 16;
-    memcpy(copy, c->listeners, n * sizeof *copy);
+    if (n)
+        memcpy(copy, c->listeners, n * sizeof *copy);
     pthread_mutex_unlock(&c->mu);
     for (size_t i = 0; i < n; i++)
         copy[i].fn(copy[i].ud);

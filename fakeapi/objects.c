@@ -130,8 +130,14 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
 {
     cJSON *meta = cj_obj(obj, "metadata");
     char ts[32];
-    if (deleting(obj))
+    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
+    if (deleting(obj)) {
+        /* already going: a DELETE with grace 0 (the kubelet's last word) removes it now unless a
+         * finalizer holds it (registry/store.go: updateForGracefulDeletionAndFinalizers) */
+        if (grace == 0 && cJSON_GetArraySize(fins) == 0 && strcmp(res->key, "namespaces") && !dry)
+            commit(f, res, "DELETED", "delete", actor, obj, old_json);
         return obj;
+    }
     if (!strcmp(res->key, "namespaces")) {
         cj_set_str(meta, "deletionTimestamp", fa_now(f, ts));
         cj_set_num(meta, "deletionGracePeriodSeconds", 0);
@@ -156,7 +162,6 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
             return obj;
         }
     }
-    cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
     const char *add = policy && !strcmp(policy, "Foreground") ? "foregroundDeletion"
                     : policy && !strcmp(policy, "Orphan")     ? "orphan" : NULL;
     if (add) {
@@ -578,8 +583,11 @@ static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *store
     }
     /* no-op writes neither bump the resourceVersion nor emit an event */
     bool noop = cj_equal(result, stored);
+    /* the last finalizer of an object whose grace period is over (0) removes it; a pod in its
+     * grace period stays until the kubelet's final DELETE */
+    cJSON *grace = cJSON_GetObjectItemCaseSensitive(rmeta, "deletionGracePeriodSeconds");
     bool finished = deleting(result) && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rmeta, "finalizers")) == 0 &&
-                    strcmp(res->key, "namespaces");
+                    strcmp(res->key, "namespaces") && (!cJSON_IsNumber(grace) || grace->valuedouble == 0);
     if (!strcmp(res->key, "namespaces") && deleting(result) &&
         cJSON_GetArraySize(cj_get(result, "spec.finalizers")) == 0)
         finished = true;

@@ -20,10 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Weak until the fault switches land: missing ones are skipped. */
-#pragma weak fa_faults_intercept
-#pragma weak fa_faults_admin
-#pragma weak fa_faults_free
 
 /* ---- responses ---- */
 
@@ -186,7 +182,7 @@ static int route_meta(fa_req *r, char **seg, int n, enum MHD_Result *ret)
         *ret = fa_reply(r, 200, strdup(version_doc));
         return 0;
     }
-    if (n == 2 && !strcmp(seg[0], "_cutover") && !strcmp(seg[1], "faults") && fa_faults_admin) {
+    if (n == 2 && !strcmp(seg[0], "_cutover") && !strcmp(seg[1], "faults")) {
         *ret = fa_faults_admin(r);
         return 0;
     }
@@ -279,6 +275,9 @@ static enum MHD_Result route_resource(fa_req *r, char **seg, int n)
     }
     if (r->res->namespaced && !r->ns && r->name)
         return fa_error(r, 404, "NotFound", "the server could not find the requested resource");
+    enum MHD_Result ret;
+    if (fa_faults_intercept(r, &ret)) /* an injected error or delay (sim/faults.c) */
+        return ret;
     return fa_handle_resource(r);
 }
 
@@ -286,6 +285,7 @@ static enum MHD_Result dispatch(fa_req *r, const char *url)
 {
     if (r->too_large)
         return fa_error(r, 413, "RequestEntityTooLarge", "Request entity too large: limit is %d", FA_MAX_BODY);
+    free(r->path); /* a request resumed after an injected delay is routed again */
     r->path = strdup(url);
     char *seg[16];
     int n = 0;
@@ -297,8 +297,6 @@ static enum MHD_Result dispatch(fa_req *r, const char *url)
     }
     enum MHD_Result ret;
     if (route_meta(r, seg, n, &ret) == 0)
-        return ret;
-    if (fa_faults_intercept && fa_faults_intercept(r, &ret))
         return ret;
     return route_resource(r, seg, n);
 }
@@ -430,8 +428,12 @@ static void *loop(void *arg)
         MHD_run(f->mhd);
         if (f->ingress)
             MHD_run(f->ingress);
-        co_clock_run_due(f->clock, f);
-        fa_sim_run(f);
+        if (!co_clock_is_virtual(f->clock)) {
+            /* in virtual time only the driver runs the simulation (fakeapi_settle), so that its
+             * writes interleave with the driver's in one order, run after run */
+            co_clock_run_due(f->clock, f);
+            fa_sim_run(f);
+        }
         fa_watch_tick(f);
         pthread_mutex_unlock(&f->mu);
     }
@@ -486,6 +488,7 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     if (!o->no_sim && fa_sim_start(f, o, err, errlen) != 0)
         goto fail;
     fa_bootstrap(f);
+    fa_sim_replay(f); /* a store reopened from disk: the controllers pick up where it stopped */
 
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(o->port)};
     if (inet_pton(AF_INET, o->host ? o->host : "127.0.0.1", &sa.sin_addr) != 1) {
@@ -545,15 +548,15 @@ void fakeapi_stop(fakeapi *f)
         /* the loop wakes at its next poll timeout anyway */
     }
     pthread_join(f->thread, NULL);
-    /* MHD refuses to stop with suspended connections: end every watch and let MHD flush them */
+    /* MHD refuses to stop with suspended connections: end every watch, release delayed
+     * requests, and let MHD flush them */
     fa_watch_close_all(f);
+    fa_faults_free(f);
     for (int i = 0; i < 3; i++)
         MHD_run(f->mhd);
     MHD_stop_daemon(f->mhd);
     co_clock_off_advance(f->clock, wake, f);
     fa_ingress_stop(f);
-    if (fa_faults_free)
-        fa_faults_free(f);
     fa_sim_stop(f);
     close(f->wake[0]);
     close(f->wake[1]);

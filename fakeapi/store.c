@@ -12,7 +12,7 @@
 #include <string.h>
 
 enum { Q_GET, Q_INSERT, Q_UPDATE, Q_DELETE, Q_EVENT, Q_LIST_NS, Q_LIST_ALL, Q_EVENTS_KEY, Q_EVENTS_ALL,
-       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_ORPHANS, Q_LOG, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
+       Q_CHANGED_NS, Q_CHANGED, Q_SCAN_NS, Q_OWNERS_DEL, Q_OWNERS_ADD, Q_DEPENDENTS, Q_ORPHANS, Q_ALL, Q_LOG, Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_COUNT };
 
 static const char *const queries[Q_COUNT] = {
     [Q_GET] = "SELECT json FROM objects WHERE key=?1 AND ns=?2 AND name=?3",
@@ -32,6 +32,7 @@ static const char *const queries[Q_COUNT] = {
     [Q_DEPENDENTS] = "SELECT key,ns,name FROM owners WHERE owner=?1 ORDER BY key,ns,name",
     [Q_ORPHANS] = "SELECT ns,name,json FROM objects o WHERE key=?1 AND ns=?2 AND NOT EXISTS"
                   " (SELECT 1 FROM owners w WHERE w.key=o.key AND w.ns=o.ns AND w.name=o.name) ORDER BY name",
+    [Q_ALL] = "SELECT key,name,json FROM objects ORDER BY key,ns,name",
     [Q_LOG] = "SELECT rv,time,verb,actor,key,ns,name,type,json FROM events WHERE rv>?1 ORDER BY rv",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
@@ -302,6 +303,8 @@ int fa_store_dependents(fa_store *s, const char *owner_uid, fa_store_row_cb cb, 
     bind_text(st, 1, owner_uid);
     return each_row(st, cb, ud);
 }
+
+int fa_store_scan_all(fa_store *s, fa_store_row_cb cb, void *ud) { return each_row(stmt(s, Q_ALL), cb, ud); }
 
 int fa_store_orphans(fa_store *s, const char *key, const char *ns, fa_store_row_cb cb, void *ud)
 {

@@ -63,6 +63,9 @@ int fa_store_scan_ns(fa_store *s, const char *ns, fa_store_row_cb cb, void *ud);
 /* Calls cb(ud, key, ns, name) for every object with an ownerReference to owner_uid. */
 int fa_store_dependents(fa_store *s, const char *owner_uid, fa_store_row_cb cb, void *ud);
 
+/* Calls cb(ud, key, name, json) for every stored object. */
+int fa_store_scan_all(fa_store *s, fa_store_row_cb cb, void *ud);
+
 /* Calls cb(ud, ns, name, json) for every object of key in ns that has no ownerReferences. */
 int fa_store_orphans(fa_store *s, const char *key, const char *ns, fa_store_row_cb cb, void *ud);
 

@@ -57,6 +57,16 @@ static void emit_bookmark(fa_watch *w, int64_t rv, bool initial_end)
                   initial_end ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "");
 }
 
+/* The in-stream 410 a watch gets when the events it needs are compacted away; the stream ends. */
+static void emit_expired(fa_watch *w, long long rv)
+{
+    co_buf_printf(&w->out, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                           "\"status\":\"Failure\",\"message\":\"too old resource version: %lld (%lld)\","
+                           "\"reason\":\"Expired\",\"code\":410}}\n",
+                  rv, (long long)fa_store_compacted(w->f->store) + 1);
+    w->finished = true;
+}
+
 static bool passes(fa_watch *w, const cJSON *obj)
 {
     if (w->name && strcmp(cj_str(obj, "metadata.name") ? cj_str(obj, "metadata.name") : "", w->name))
@@ -142,6 +152,10 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
     if (w->finished || w->f->stopping || mono_ms() >= w->deadline)
         return MHD_CONTENT_READER_END_OF_STREAM;
     fa_store *s = w->f->store;
+    if (w->cursor < fa_store_compacted(s)) { /* fell behind a compaction: events are lost */
+        emit_expired(w, w->cursor);
+        return drain(w, buf, max);
+    }
     fa_store_events(s, w->res->key, w->cursor, 256, on_event, w);
     if (w->out.len == 0 && w->cursor < fa_store_rv(s)) {
         int64_t latest = fa_store_rv(s);
@@ -272,13 +286,7 @@ enum MHD_Result fa_watch_start(fa_req *r, labelsel *ls, fieldsel *fs)
         if (initial_events)
             emit_bookmark(w, latest, true);
     } else if (rv < fa_store_compacted(f->store)) {
-        char v[256];
-        fa_gv(w->res, v, sizeof v);
-        co_buf_printf(&w->out, "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-                               "\"status\":\"Failure\",\"message\":\"too old resource version: %lld (%lld)\","
-                               "\"reason\":\"Expired\",\"code\":410}}\n",
-                      rv, (long long)fa_store_compacted(f->store) + 1);
-        w->finished = true;
+        emit_expired(w, rv);
     } else {
         w->cursor = rv;
     }

@@ -74,7 +74,7 @@ cJSON *kube_patch(kube_client *c, const kube_gvr *r, const char *ns, const char 
 typedef struct {
     const char *propagation;     /* "Background", "Foreground", "Orphan" or NULL */
     const char *precondition_uid, *precondition_rv;
-    long grace_period_seconds;   /* < 0 = server default */
+    const long *grace_period_seconds; /* NULL = the server's default (a zeroed struct is safe) */
 } kube_delete_opts;
 /* DELETE; returns the server's response (the object, or a Success Status). */
 cJSON *kube_delete(kube_client *c, const kube_gvr *r, const char *ns, const char *name, const kube_delete_opts *o,

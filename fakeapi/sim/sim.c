@@ -141,6 +141,37 @@ void fa_sim_changed(fakeapi *f, const fa_resource *res, const char *type, const 
             s->ctls[i]->on_change(f, &c);
 }
 
+typedef struct {
+    fakeapi *f;
+    cJSON *objs;
+} replay_ctx;
+
+static int collect_all(void *ud, const char *key, const char *name, const char *json)
+{
+    (void)name;
+    cJSON *o = cJSON_Parse(json);
+    if (o) {
+        cJSON_AddItemToObject(((replay_ctx *)ud)->objs, key, o); /* member name = storage key */
+    }
+    return 0;
+}
+
+void fa_sim_replay(fakeapi *f)
+{
+    if (!f->sim)
+        return;
+    replay_ctx c = {f, cJSON_CreateObject()};
+    fa_store_scan_all(f->store, collect_all, &c); /* collected first: controllers may read the store */
+    const cJSON *o;
+    cJSON_ArrayForEach(o, c.objs)
+    {
+        const fa_resource *res = fa_registry_find_key(f->reg, o->string);
+        if (res)
+            fa_sim_changed(f, res, "ADDED", o, NULL);
+    }
+    cJSON_Delete(c.objs);
+}
+
 int fa_sim_run(fakeapi *f)
 {
     struct fa_sim *s = f->sim;

@@ -38,6 +38,8 @@ void fa_sim_enqueue(fakeapi *f, const fa_sim_ctl *ctl, const char *ns, const cha
 int fa_sim_start(fakeapi *f, const fakeapi_options *o, char *err, size_t errlen);
 void fa_sim_stop(fakeapi *f);
 void fa_sim_changed(fakeapi *f, const fa_resource *res, const char *type, const cJSON *obj, const char *old_json);
+/* Shows every stored object to the controllers as ADDED (after a restart from a file). */
+void fa_sim_replay(fakeapi *f);
 /* Runs every queued sync that is due; returns how many ran. */
 int fa_sim_run(fakeapi *f);
 bool fa_sim_idle(fakeapi *f);
