@@ -22,6 +22,13 @@ typedef struct {
     int failures;
 } failure;
 
+/* A delayed add waiting on a clock timer; kept in a list so freeing the queue frees them. */
+typedef struct delayed {
+    struct kube_queue *q;
+    char *key;
+    struct delayed *next, **pprev;
+} delayed;
+
 struct kube_queue {
     co_clock *clock;
     int64_t base_ms, max_ms;
@@ -30,6 +37,7 @@ struct kube_queue {
     strset ready, dirty, busy;
     failure *fails;
     size_t nfails, capfails;
+    delayed *waiting;
     int shutting_down;
 };
 
@@ -93,6 +101,12 @@ void kube_queue_free(kube_queue *q)
         return;
     co_clock_off_advance(q->clock, wake, q);
     co_clock_cancel_owner(q->clock, q);
+    while (q->waiting) {
+        delayed *d = q->waiting;
+        q->waiting = d->next;
+        free(d->key);
+        free(d);
+    }
     clear(&q->ready);
     clear(&q->dirty);
     clear(&q->busy);
@@ -123,15 +137,16 @@ void kube_queue_add(kube_queue *q, const char *key)
     pthread_mutex_unlock(&q->mu);
 }
 
-typedef struct {
-    kube_queue *q;
-    char *key;
-} delayed;
-
 static void fire(void *ud)
 {
     delayed *d = ud;
-    kube_queue_add(d->q, d->key);
+    kube_queue *q = d->q;
+    pthread_mutex_lock(&q->mu);
+    *d->pprev = d->next;
+    if (d->next)
+        d->next->pprev = d->pprev;
+    add_locked(q, d->key);
+    pthread_mutex_unlock(&q->mu);
     free(d->key);
     free(d);
 }
@@ -145,6 +160,13 @@ void kube_queue_add_after(kube_queue *q, const char *key, int64_t delay_ms)
     delayed *d = malloc(sizeof *d);
     d->q = q;
     d->key = strdup(key);
+    pthread_mutex_lock(&q->mu);
+    d->next = q->waiting;
+    d->pprev = &q->waiting;
+    if (q->waiting)
+        q->waiting->pprev = &d->next;
+    q->waiting = d;
+    pthread_mutex_unlock(&q->mu);
     co_clock_at(q->clock, q, co_clock_now_ms(q->clock) + delay_ms, fire, d);
     wake(q); /* a blocked get must wait for this deadline now */
 }
