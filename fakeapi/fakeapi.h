@@ -24,7 +24,7 @@ typedef struct {
     const char *db_path; /* NULL = in memory; else a SQLite file that survives restarts */
     co_clock *clock;     /* NULL = real time; borrowed, must outlive the server */
     uint64_t seed;       /* uids and generated names; 0 = seeded from the wall clock */
-    int64_t history;     /* watch events kept for resumption; 0 = 100000; < 0 = keep all */
+    int64_t history;     /* watch events kept for resumption; 0 = 10000; < 0 = keep all */
     /* the simulated cluster (fakeapi/sim) */
     int no_sim;                  /* store objects only: no ReplicaSets making pods, no kubelet, ... */
     double pod_ready_seconds;    /* a new pod is Ready this long after creation; 0 = 2 */
