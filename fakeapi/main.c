@@ -3,6 +3,7 @@
 
 #include "common/json.h"
 #include "common/yaml.h"
+#include "fakeapi/sim/ingress_nginx.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -177,6 +178,9 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     printf("cutover-fakeapi serving %s%s%s%s\n", fakeapi_url(f), o.db_path ? " (store: " : " (store: memory)",
            o.db_path ? o.db_path : "", o.db_path ? ")" : "");
+    if (o.ingress_listen) /* the host as given, the port as bound (0 picks one) */
+        printf("cutover-fakeapi ingress-nginx on http://%.*s:%u\n",
+               (int)(strrchr(o.ingress_listen, ':') - o.ingress_listen), o.ingress_listen, fakeapi_ingress_port(f));
     fflush(stdout);
     while (!stop)
         pause();

@@ -19,6 +19,7 @@ start_fakeapi() {
     sleep 0.05
   done
   if [[ -z $URL ]]; then echo "cutover-fakeapi did not start:"; cat "$WORK/server.out"; exit 1; fi
+  INGRESS_PORT=$(sed -n 's/^cutover-fakeapi ingress-nginx on http:.*:\([0-9]*\)$/\1/p' "$WORK/server.out")
   export KUBECONFIG="$WORK/kubeconfig"
   K="kubectl --cache-dir=$WORK/kcache"
   # Debian's kubernetes-client (where no newer kubectl is installed) is 1.20: it validates

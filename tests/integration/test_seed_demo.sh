@@ -9,8 +9,6 @@ NS=ithome
 STABLE="Hello, welcome to use the container."
 CANARY="Hello, welcome to use the container.(Canary version)"
 
-# a free port for the ingress (the blog's kind cluster maps 30000; any will do here)
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # what the blog's two images answer (days 25-26)
 cat >"$WORK/images.yaml" <<EOF
 "luciferstut/app-backend-for-ithome2024:latest":
@@ -18,7 +16,9 @@ cat >"$WORK/images.yaml" <<EOF
 "luciferstut/app-backend-for-ithome2024:day-21-canary":
   body: "$CANARY"
 EOF
-start_fakeapi --ingress-listen "127.0.0.1:$PORT" --images "$WORK/images.yaml" --seed 24
+# the blog's kind cluster maps port 30000; here any free port will do
+start_fakeapi --ingress-listen 127.0.0.1:0 --images "$WORK/images.yaml" --seed 24
+PORT=$INGRESS_PORT
 
 # curl day24.ithome.com:30000 --resolve day24.ithome.com:30000:127.0.0.1 [-H "Canary: true"]
 day24() { curl -s --max-time 5 "day24.ithome.com:$PORT" --resolve "day24.ithome.com:$PORT:127.0.0.1" "$@"; }
