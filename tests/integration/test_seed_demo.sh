@@ -25,9 +25,9 @@ day24() { curl -s --max-time 5 "day24.ithome.com:$PORT" --resolve "day24.ithome.
 code() { curl -s --max-time 5 -o /dev/null -w '%{http_code}' "$1:$PORT" --resolve "$1:$PORT:127.0.0.1"; }
 
 # ---- Services and Ingresses first: the ingress answers, but nothing is behind it yet ----
-check "namespace, ConfigMap and Services applied" 'service/app-backend-canary created' $K apply $V -f "$M/day24-base.yaml"
+check "namespace, ConfigMap and Services applied" 'service/app-backend-canary created' $K apply $V -f "$M/day24-1-base.yaml"
 check "stable and canary Ingresses applied" 'ingress.networking.k8s.io/canary-ingress created' \
-  $K apply $V -f "$M/day24-ingress.yaml"
+  $K apply $V -f "$M/day24-2-ingress.yaml"
 check_eq "both Ingresses are for day24.ithome.com" $'canary-ingress day24.ithome.com\nstable-ingress day24.ithome.com' \
   $K get ingress -n $NS -o jsonpath='{range .items[*]}{.metadata.name} {.spec.rules[0].host}{"\n"}{end}'
 check_eq "no ready endpoint yet: 503" 503 code day24.ithome.com
@@ -35,7 +35,7 @@ check_eq "a host no Ingress names: 404" 404 code day25.ithome.com
 check "the 404 is nginx's page" '<center>nginx</center>' curl -s "other.ithome.com:$PORT" --resolve "other.ithome.com:$PORT:127.0.0.1"
 
 # ---- the two Deployments; wait until both Services have two ready endpoints ----
-check "Deployments applied" 'deployment.apps/app-backend-canary created' $K apply $V -f "$M/day24-apps.yaml"
+check "Deployments applied" 'deployment.apps/app-backend-canary created' $K apply $V -f "$M/day24-3-apps.yaml"
 ready_endpoints() { $K get endpoints -n $NS "$1" -o jsonpath='{.subsets[*].addresses[*].ip}' 2>/dev/null | wc -w; }
 ready=no
 for _ in $(seq 120); do
