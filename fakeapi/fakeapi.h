@@ -23,7 +23,7 @@ typedef struct {
     uint16_t port;       /* 0 = any free port */
     const char *db_path; /* NULL = in memory; else a SQLite file that survives restarts */
     co_clock *clock;     /* NULL = real time; borrowed, must outlive the server */
-    uint64_t seed;       /* uids and generated names; 0 = seeded from the wall clock */
+    uint64_t seed;       /* uids, generated names, routing; 0 = 1 in virtual time, else from the wall clock */
     int64_t history;     /* watch events kept for resumption; 0 = 10000; < 0 = keep all */
     /* the simulated cluster (fakeapi/sim) */
     int no_sim;                  /* store objects only: no ReplicaSets making pods, no kubelet, ... */

@@ -475,7 +475,8 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
         o = &defaults;
     fakeapi *f = calloc(1, sizeof *f);
     f->clock = o->clock ? o->clock : co_clock_real();
-    f->rng = o->seed ? o->seed : seed_from_time();
+    /* virtual time means a reproducible run: without a seed, seed 1 */
+    f->rng = o->seed ? o->seed : co_clock_is_virtual(f->clock) ? 1 : seed_from_time();
     f->history = o->history ? o->history : 10000; /* like a watch cache ring of 10,000 events */
     f->next_ip = (10u << 24) | (96u << 16) | 10; /* 10.96.0.10: Service ClusterIPs */
     f->wake[0] = f->wake[1] = -1;
