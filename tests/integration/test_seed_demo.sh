@@ -4,7 +4,7 @@
 # canary one chosen by the header "Canary: true"; then a 50% weight. Every request goes through the
 # simulated ingress-nginx port with the blog's own curl command line.
 source "$(dirname "$0")/../lib.sh"
-M=$(cd "$(dirname "$0")/manifests" && pwd)
+M="$SRC/scenarios/manifests"
 NS=ithome
 STABLE="Hello, welcome to use the container."
 CANARY="Hello, welcome to use the container.(Canary version)"
