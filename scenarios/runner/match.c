@@ -324,10 +324,11 @@ static int diff_at(const cJSON *expected, const cJSON *actual, co_buf *path, co_
 /* Pairs expected with actual elements so that (1) as many expected elements as possible match
  * fully — whatever sc_match accepts is never reported — and then (2) the remaining ones sit on
  * their closest actual element. One weighted assignment does both: a full match weighs
- * `full` (more than all partial scores together) plus its score; a partial match weighs its
+ * `bonus` (more than all partial scores together) plus its score; a partial match weighs its
  * score. An actual element whose identity key differs (another condition type, another
  * container name) weighs 0: showing "type: expected Paused, got Available" would only mislead.
- * An expected element left with weight 0 is reported as "no element matches". */
+ * An expected element with no actual element of positive weight at all is reported as "no
+ * element matches". */
 static int diff_list(const cJSON *expected, const cJSON *actual, co_buf *path, co_buf *out)
 {
     int n, m, count = 0;
@@ -358,10 +359,22 @@ static int diff_list(const cJSON *expected, const cJSON *actual, co_buf *path, c
     size_t base = path->len;
     for (int i = 0; i < n; i++) {
         int j = assign[i];
-        size_t at = j >= 0 ? (size_t)i * (size_t)m + (size_t)j : 0;
-        if (j >= 0 && full[at])
+        size_t row = (size_t)i * (size_t)m;
+        if (j >= 0 && full[row + (size_t)j])
             continue;
-        if (j >= 0 && w[at] > 0) {
+        if (j < 0 || w[row + (size_t)j] == 0) {
+            /* Nothing close was left for this element: every close actual element serves
+             * another expected one. Compare with the closest of them anyway (one that does not
+             * match this element fully, or the comparison would print nothing): "c: expected 3,
+             * got 4" says more than "no element matches". */
+            j = -1;
+            for (int k = 0; k < m; k++) {
+                long long wk = w[row + (size_t)k];
+                if (!full[row + (size_t)k] && wk > 0 && (j < 0 || wk > w[row + (size_t)j]))
+                    j = k;
+            }
+        }
+        if (j >= 0) {
             /* Name the element by its identity when it has one, else by its expected index. */
             const char *key = identity_key(e[i]);
             if (key)
@@ -449,9 +462,9 @@ static int duration_error(const cJSON *v, char *err, size_t errlen, const char *
 static int seconds_to_ms(double seconds, int64_t *ms)
 {
     double v = seconds * 1000.0;
-    if (!isfinite(v) || v < 0 || v >= 9.2e18) /* 9.2e18 < INT64_MAX: llround stays defined */
+    if (!isfinite(v) || v < 0 || v >= 9.2e18) /* 9.2e18 < INT64_MAX: the cast stays defined */
         return -1;
-    *ms = (int64_t)llround(v);
+    *ms = (int64_t)(v + 0.5); /* v >= 0: round half up without libm */
     return 0;
 }
 
