@@ -31,6 +31,18 @@ typedef struct {
     const fakeapi_image *images; /* borrowed; must outlive the server */
     size_t nimages;
     const char *ingress_listen;  /* "127.0.0.1:30000": serve the simulated ingress-nginx there */
+    /* HTTPS, as a kind cluster's apiserver. All PEM text, copied at start. With tls_cert_pem and
+     * tls_key_pem (both or neither) the server speaks only HTTPS and fakeapi_url is https://...;
+     * with neither, plain HTTP as before and the other tls_* must be NULL. */
+    const char *tls_cert_pem, *tls_key_pem; /* the server's certificate (chain) and its key */
+    const char *tls_client_ca_pem; /* set = every client must present a certificate this CA signed,
+                                      or its TLS handshake fails (no HTTP answer at all) */
+    /* Used only by fakeapi_write_kubeconfig. tls_ca_pem: the CA that signed tls_cert_pem
+     * (certificate-authority-data; NULL = tls_cert_pem itself, for a self-signed certificate).
+     * tls_client_cert_pem and tls_client_key_pem (both or neither): the client certificate and key
+     * the kubeconfig presents (client-certificate-data, client-key-data). */
+    const char *tls_ca_pem;
+    const char *tls_client_cert_pem, *tls_client_key_pem;
 } fakeapi_options;
 
 /* Starts serving on its own thread. NULL with a message in err on failure. */
@@ -38,7 +50,7 @@ fakeapi *fakeapi_start(const fakeapi_options *opts, char *err, size_t errlen);
 /* Stops serving, closes every connection and the store, frees the server. */
 void fakeapi_stop(fakeapi *f);
 
-const char *fakeapi_url(const fakeapi *f); /* "http://127.0.0.1:PORT" */
+const char *fakeapi_url(const fakeapi *f); /* "http://127.0.0.1:PORT", "https://..." with TLS */
 uint16_t fakeapi_port(const fakeapi *f);
 int64_t fakeapi_resource_version(fakeapi *f);
 
@@ -61,7 +73,9 @@ void fakeapi_settle(fakeapi *f);
 char *fakeapi_event_log(fakeapi *f);
 
 /* Writes a kubeconfig (cluster, user, context "cutover", namespace "default") for this server.
- * Returns 0, or -1 with a message. */
+ * Over HTTPS it is kind-style: certificate-authority-data, and client-certificate-data and
+ * client-key-data when given (an error when the server requires client certificates and none
+ * were given). Returns 0, or -1 with a message. */
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen);
 
 #endif

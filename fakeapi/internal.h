@@ -17,6 +17,18 @@
 
 typedef struct fa_watch fa_watch;
 
+/* HTTPS settings (tls.c): copies of the PEM text; https false for a plain HTTP server. */
+typedef struct {
+    bool https;
+    char *cert, *key, *client_ca;        /* for MHD */
+    char *ca, *client_cert, *client_key; /* for the kubeconfig */
+} fa_tls;
+/* Checks o's TLS options and keeps them; NULL with a message naming the option. */
+fa_tls *fa_tls_new(const fakeapi_options *o, char *err, size_t errlen);
+void fa_tls_free(fa_tls *t);
+/* Fills opts (room for 5) with the daemon's TLS options, ending with MHD_OPTION_END. */
+void fa_tls_mhd_options(const fa_tls *t, struct MHD_OptionItem *opts);
+
 struct fakeapi {
     struct MHD_Daemon *mhd;
     fa_store *store;
@@ -36,6 +48,7 @@ struct fakeapi {
     struct MHD_Daemon *ingress;  /* the simulated ingress-nginx port (sim/ingress_nginx.c), or NULL */
     struct fa_ingress *ingress_state;
     struct fa_faults *faults;    /* injected faults (sim/faults.c), NULL when none */
+    fa_tls *tls;
 };
 
 /* One request: the route it resolved to and its accumulated body. A request made in-process

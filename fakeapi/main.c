@@ -5,7 +5,11 @@
 #include "common/yaml.h"
 #include "fakeapi/sim/ingress_nginx.h"
 
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +22,15 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: cutover-fakeapi [--listen HOST:PORT] [--db FILE] [--kubeconfig-out FILE] [--seed N]\n"
                  "                       [--ingress-listen HOST:PORT] [--images FILE] [--pod-ready-seconds S]\n"
-                 "                       [--no-sim]\n"
+                 "                       [--no-sim] [--tls-cert FILE --tls-key FILE [--tls-ca FILE]\n"
+                 "                       [--client-ca FILE] [--client-cert FILE --client-key FILE]]\n"
                  "\n"
                  "Serves the Kubernetes API over HTTP (default 127.0.0.1:8001; port 0 picks a free one).\n"
+                 "With --tls-cert and --tls-key (PEM) it serves HTTPS instead, as a kind cluster does:\n"
+                 "--client-ca makes every client present a certificate that CA signed; --kubeconfig-out\n"
+                 "then writes certificate-authority-data from --tls-ca (default: the server certificate\n"
+                 "itself) and client-certificate-data and client-key-data from --client-cert and\n"
+                 "--client-key.\n"
                  "Without --db the store is in memory; with it, a SQLite file that survives restarts.\n"
                  "It also plays the rest of a cluster (ReplicaSets make pods, pods become Ready, Services\n"
                  "get endpoints, owners' deletion cascades) unless --no-sim; --ingress-listen serves the\n"
@@ -86,6 +96,127 @@ static long load_images(const char *path, fakeapi_image **out, char *err, size_t
     return count;
 }
 
+/* ---- HTTPS: the PEM files the TLS flags name ---- */
+
+typedef struct {
+    const char *flag; /* "--tls-cert" */
+    const char *path; /* as given; NULL = flag not given */
+    bool key;         /* a private key, else certificates */
+    char *pem;        /* the file's text (fakeapi_start copies it) */
+} pem_arg;
+
+/* Reads a.path into a.pem and checks that it holds what the flag wants, so that a wrong file is
+ * named here rather than as a failure to start. Returns 0, or -1 after printing an error naming
+ * the flag and the file. */
+static int load_pem(pem_arg *a)
+{
+    FILE *fp = fopen(a->path, "r");
+    if (!fp) {
+        fprintf(stderr, "cutover-fakeapi: %s %s: %s\n", a->flag, a->path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 4096, len = 0, n;
+    a->pem = malloc(cap);
+    while ((n = fread(a->pem + len, 1, cap - len - 1, fp)) > 0)
+        if ((len += n) + 1 == cap)
+            a->pem = realloc(a->pem, cap *= 2);
+    int read_failed = ferror(fp);
+    fclose(fp);
+    a->pem[len] = 0;
+    if (read_failed) {
+        fprintf(stderr, "cutover-fakeapi: %s %s: read error\n", a->flag, a->path);
+        return -1;
+    }
+    gnutls_datum_t d = {.data = (unsigned char *)a->pem, .size = (unsigned)len};
+    int rc;
+    if (a->key) {
+        gnutls_x509_privkey_t k;
+        gnutls_x509_privkey_init(&k);
+        rc = gnutls_x509_privkey_import2(k, &d, GNUTLS_X509_FMT_PEM, NULL, 0);
+        gnutls_x509_privkey_deinit(k);
+    } else {
+        gnutls_x509_crt_t *crts = NULL;
+        unsigned count = 0;
+        rc = gnutls_x509_crt_list_import2(&crts, &count, &d, GNUTLS_X509_FMT_PEM, 0);
+        for (unsigned i = 0; rc >= 0 && i < count; i++)
+            gnutls_x509_crt_deinit(crts[i]);
+        if (rc >= 0)
+            gnutls_free(crts);
+    }
+    if (rc < 0) {
+        fprintf(stderr, "cutover-fakeapi: %s %s: not %s (GnuTLS: %s)\n", a->flag, a->path,
+                a->key ? "an unencrypted PEM private key" : "a PEM certificate", gnutls_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Is key's file the private key of cert's certificate? Prints an error naming both if not. */
+static int check_pair(const pem_arg *cert, const pem_arg *key)
+{
+    gnutls_certificate_credentials_t cred;
+    gnutls_certificate_allocate_credentials(&cred);
+    gnutls_datum_t c = {.data = (unsigned char *)cert->pem, .size = (unsigned)strlen(cert->pem)};
+    gnutls_datum_t k = {.data = (unsigned char *)key->pem, .size = (unsigned)strlen(key->pem)};
+    int rc = gnutls_certificate_set_x509_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM);
+    gnutls_certificate_free_credentials(cred);
+    if (rc < 0) {
+        fprintf(stderr, "cutover-fakeapi: %s %s, %s %s: %s\n", cert->flag, cert->path, key->flag, key->path,
+                gnutls_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+enum { TLS_CERT, TLS_KEY, TLS_CA, CLIENT_CA, CLIENT_CERT, CLIENT_KEY, NPEM }; /* pem_arg indexes */
+
+static void free_pems(pem_arg *pems)
+{
+    for (int p = 0; p < NPEM; p++) {
+        free(pems[p].pem);
+        pems[p].pem = NULL;
+    }
+}
+
+/* Applies the TLS flags to o: which go together, then the files, read and checked. Returns 0, or
+ * -1 after printing an error naming the flags and files. */
+static int tls_flags(pem_arg *pems, bool kubeconfig_out, fakeapi_options *o)
+{
+    const char *bad = !pems[TLS_CERT].path != !pems[TLS_KEY].path         ? "--tls-cert and --tls-key go together"
+                      : !pems[CLIENT_CERT].path != !pems[CLIENT_KEY].path ? "--client-cert and --client-key go together"
+                      : NULL;
+    for (int p = 0; !bad && !pems[TLS_CERT].path && p < NPEM; p++)
+        if (pems[p].path) {
+            fprintf(stderr, "cutover-fakeapi: %s %s: only for HTTPS, which needs --tls-cert and --tls-key\n",
+                    pems[p].flag, pems[p].path);
+            return -1;
+        }
+    /* a kubeconfig without a client certificate would be refused by this very server */
+    if (!bad && pems[CLIENT_CA].path && kubeconfig_out && !pems[CLIENT_CERT].path)
+        bad = "--client-ca with --kubeconfig-out needs --client-cert and --client-key (the kubeconfig's user)";
+    if (bad) {
+        fprintf(stderr, "cutover-fakeapi: %s\n", bad);
+        return -1;
+    }
+    for (int p = 0; p < NPEM; p++)
+        if (pems[p].path && load_pem(&pems[p]) != 0) {
+            free_pems(pems);
+            return -1;
+        }
+    if ((pems[TLS_CERT].pem && check_pair(&pems[TLS_CERT], &pems[TLS_KEY]) != 0) ||
+        (pems[CLIENT_CERT].pem && check_pair(&pems[CLIENT_CERT], &pems[CLIENT_KEY]) != 0)) {
+        free_pems(pems);
+        return -1;
+    }
+    o->tls_cert_pem = pems[TLS_CERT].pem;
+    o->tls_key_pem = pems[TLS_KEY].pem;
+    o->tls_ca_pem = pems[TLS_CA].pem;
+    o->tls_client_ca_pem = pems[CLIENT_CA].pem;
+    o->tls_client_cert_pem = pems[CLIENT_CERT].pem;
+    o->tls_client_key_pem = pems[CLIENT_KEY].pem;
+    return 0;
+}
+
 /* Parses HOST:PORT into host (size hostlen) and *port. */
 static int parse_hostport(const char *v, char *host, size_t hostlen, uint16_t *port)
 {
@@ -104,12 +235,24 @@ int main(int argc, char **argv)
     fakeapi_options o = {.port = 8001};
     const char *kubeconfig = NULL;
     char host[64] = "127.0.0.1";
+    pem_arg pems[NPEM] = {
+        [TLS_CERT] = {"--tls-cert"},       [TLS_KEY] = {"--tls-key", .key = true},
+        [TLS_CA] = {"--tls-ca"},           [CLIENT_CA] = {"--client-ca"},
+        [CLIENT_CERT] = {"--client-cert"}, [CLIENT_KEY] = {"--client-key", .key = true},
+    };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int pem = -1;
+        for (int p = 0; p < NPEM; p++)
+            if (!strcmp(a, pems[p].flag))
+                pem = p;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             return 0;
+        } else if (pem >= 0 && v) {
+            pems[pem].path = v;
+            i++;
         } else if (!strcmp(a, "--listen") && v) {
             if (parse_hostport(v, host, sizeof host, &o.port) != 0) {
                 fprintf(stderr, "cutover-fakeapi: --listen %s: expected HOST:PORT, e.g. 127.0.0.1:8001\n", v);
@@ -162,8 +305,11 @@ int main(int argc, char **argv)
         }
     }
     o.host = host;
+    if (tls_flags(pems, kubeconfig != NULL, &o) != 0)
+        return 2;
     char err[512];
     fakeapi *f = fakeapi_start(&o, err, sizeof err);
+    free_pems(pems); /* the server has its copies */
     if (!f) {
         fprintf(stderr, "cutover-fakeapi: %s\n", err);
         return 1;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -473,7 +474,11 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     fakeapi_options defaults = {0};
     if (!o)
         o = &defaults;
+    fa_tls *tls = fa_tls_new(o, err, errlen);
+    if (!tls)
+        return NULL;
     fakeapi *f = calloc(1, sizeof *f);
+    f->tls = tls;
     f->clock = o->clock ? o->clock : co_clock_real();
     /* virtual time means a reproducible run: without a seed, seed 1 */
     f->rng = o->seed ? o->seed : co_clock_is_virtual(f->clock) ? 1 : seed_from_time();
@@ -500,10 +505,14 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
         snprintf(err, errlen, "pipe: %s", strerror(errno));
         goto fail;
     }
-    f->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL, on_request, f,
-                              MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED, on_completed, f,
-                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0, MHD_OPTION_CONNECTION_LIMIT,
-                              (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+    /* the TLS options go in an array, empty over HTTP: a plain HTTP daemon starts as it always has */
+    struct MHD_OptionItem tls_opts[5];
+    fa_tls_mhd_options(tls, tls_opts);
+    f->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | (tls->https ? MHD_USE_TLS : 0), 0, NULL,
+                              NULL, on_request, f, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED,
+                              on_completed, f, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0,
+                              MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+                              (unsigned)1024, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!f->mhd) {
         snprintf(err, errlen, "cannot listen on %s:%u: %s", o->host ? o->host : "127.0.0.1", o->port,
                  errno ? strerror(errno) : "address in use or not available");
@@ -514,7 +523,7 @@ fakeapi *fakeapi_start(const fakeapi_options *o, char *err, size_t errlen)
     char host[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &sa.sin_addr, host, sizeof host);
     snprintf(f->addr, sizeof f->addr, "%s:%u", strcmp(host, "0.0.0.0") ? host : "127.0.0.1", f->port);
-    snprintf(f->url, sizeof f->url, "http://%s", f->addr);
+    snprintf(f->url, sizeof f->url, "%s://%s", tls->https ? "https" : "http", f->addr);
     if (o->ingress_listen && fa_ingress_start(f, o, err, errlen) != 0)
         goto fail;
     co_clock_on_advance(f->clock, wake, f);
@@ -535,6 +544,7 @@ fail:
     }
     fa_store_close(f->store);
     fa_registry_free(f->reg);
+    fa_tls_free(f->tls);
     pthread_mutex_destroy(&f->mu);
     free(f);
     return NULL;
@@ -563,6 +573,7 @@ void fakeapi_stop(fakeapi *f)
     close(f->wake[1]);
     fa_store_close(f->store);
     fa_registry_free(f->reg);
+    fa_tls_free(f->tls);
     pthread_mutex_destroy(&f->mu);
     free(f);
 }
@@ -623,23 +634,68 @@ char *fakeapi_event_log(fakeapi *f)
     return co_buf_take(&b);
 }
 
+/* Writes s base64-encoded on one line (standard alphabet, padded), as kubeconfig *-data fields are. */
+static void put_base64(FILE *fp, const char *s)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
+        fputc(abc[v >> 18 & 63], fp);
+        fputc(abc[v >> 12 & 63], fp);
+        fputc(i + 1 < n ? abc[v >> 6 & 63] : '=', fp);
+        fputc(i + 2 < n ? abc[v & 63] : '=', fp);
+    }
+}
+
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen)
 {
+    const fa_tls *tls = f->tls;
+    if (tls->client_ca && !tls->client_cert) {
+        /* a kubeconfig the server would refuse is better not written */
+        snprintf(err, errlen, "%s: the server requires client certificates (tls_client_ca_pem) but has no "
+                 "tls_client_cert_pem and tls_client_key_pem to put in the kubeconfig", path);
+        return -1;
+    }
     FILE *fp = fopen(path, "w");
     if (!fp) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
+    /* kind-style over HTTPS: everything inline, base64-encoded, as `kind get kubeconfig` writes
+     * it; over HTTP the same text as ever. A kubeconfig holding a client key is for its owner
+     * only, as kind's is (a regular file: not /dev/stdout or a pipe someone else owns). */
+    struct stat sb;
+    if (tls->client_key && fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode))
+        fchmod(fileno(fp), 0600);
     fprintf(fp,
             "apiVersion: v1\n"
             "kind: Config\n"
             "clusters:\n"
             "- name: cutover\n"
-            "  cluster:\n"
+            "  cluster:\n");
+    if (tls->https) {
+        /* no CA given: trust the server's own certificate (right for a self-signed one) */
+        fputs("    certificate-authority-data: ", fp);
+        put_base64(fp, tls->ca ? tls->ca : tls->cert);
+        fputc('\n', fp);
+    }
+    fprintf(fp,
             "    server: %s\n"
             "users:\n"
-            "- name: cutover\n"
-            "  user: {}\n"
+            "- name: cutover\n",
+            f->url);
+    if (tls->client_cert) {
+        fputs("  user:\n    client-certificate-data: ", fp);
+        put_base64(fp, tls->client_cert);
+        fputs("\n    client-key-data: ", fp);
+        put_base64(fp, tls->client_key);
+        fputc('\n', fp);
+    } else {
+        fputs("  user: {}\n", fp);
+    }
+    fprintf(fp,
             "contexts:\n"
             "- name: cutover\n"
             "  context:\n"
@@ -647,9 +703,9 @@ int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size
             "    user: cutover\n"
             "    namespace: default\n"
             "current-context: cutover\n"
-            "preferences: {}\n",
-            f->url);
-    if (fclose(fp) != 0) {
+            "preferences: {}\n");
+    int write_failed = ferror(fp);
+    if (fclose(fp) != 0 || write_failed) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }

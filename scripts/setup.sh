@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 shift || true
 
-packages=(build-essential cmake pkg-config libmicrohttpd-dev libcjson-dev libsqlite3-dev libyaml-dev
+packages=(build-essential cmake pkg-config libmicrohttpd-dev libgnutls28-dev libcjson-dev libsqlite3-dev libyaml-dev
           libcunit1-dev libcurl4-openssl-dev curl jq)
 missing=()
 for p in "${packages[@]}"; do

@@ -431,6 +431,14 @@ void kube_client_free(kube_client *c)
     free(c);
 }
 
+void kube_client_set_user_agent(kube_client *c, const char *user_agent)
+{
+    pthread_mutex_lock(&c->mu);
+    free(c->user_agent);
+    c->user_agent = strdup(user_agent && *user_agent ? user_agent : KUBE_USER_AGENT);
+    pthread_mutex_unlock(&c->mu);
+}
+
 const char *kube_client_namespace(const kube_client *c)
 {
     return c->cfg.namespace_ && *c->cfg.namespace_ ? c->cfg.namespace_ : "default";

@@ -45,6 +45,9 @@ typedef struct kube_client kube_client;
 kube_client *kube_client_new(const kube_config *cfg, const kube_client_opts *opts, char *err, size_t errlen);
 void kube_client_free(kube_client *c);
 const char *kube_client_namespace(const kube_client *c);
+/* Changes the User-Agent of later requests (the fake API server records it as the actor: the
+ * scenario runner tags each step's writes this way). NULL = the default. */
+void kube_client_set_user_agent(kube_client *c, const char *user_agent);
 
 /* The raw call: path with query, body (may be NULL). Returns the parsed response object (caller
  * frees) on success, else NULL with st filled. st may not be NULL. */

@@ -296,10 +296,10 @@ static void add_summary(co_buf *b, const changes *c)
 }
 
 /* "  ~ path: old -> new", "  + path: value", "  - path", one line each. */
-static void add_diff_lines(co_buf *b, const changes *c)
+static void add_diff_lines(co_buf *b, const changes *c, bool deleted)
 {
     if (!c->n)
-        co_buf_adds(b, "  (no changes)\n");
+        co_buf_adds(b, deleted ? "  (deleted; no other changes)\n" : "  (no changes)\n");
     for (size_t i = 0; i < c->n; i++) {
         const change *d = &c->v[i];
         if (d->old && d->new) {
@@ -346,7 +346,7 @@ typedef struct {
     char *err;
     size_t errlen;
     int64_t count, first, last, t0, compacted;
-    key_kind *kinds; /* the kind of each storage key, from its latest readable object */
+    key_kind *kinds; /* each storage key's kind, from its latest version (NULL: that has none) */
     size_t nkinds;
 } recording;
 
@@ -367,7 +367,8 @@ static ev ev_read(sqlite3_stmt *st)
     const char *t[10];
     for (int i = 2; i < 10; i++)
         t[i] = (const char *)sqlite3_column_text(st, i);
-    return (ev){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]};
+    return (ev){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), t[2], t[3], t[4], t[5], t[6], t[7], t[8],
+                t[9]};
 }
 
 static int db_fail(recording *r, const char *what)
@@ -460,7 +461,8 @@ static int open_recording(recording *r)
     }
     sqlite3_finalize(st);
 
-    if (!(st = prepare(r, "SELECT count(*), min(rv), max(rv), (SELECT time FROM events ORDER BY rv LIMIT 1) FROM events")))
+    if (!(st = prepare(r, "SELECT count(*), min(rv), max(rv),"
+                          " (SELECT time FROM events ORDER BY rv LIMIT 1) FROM events")))
         return -1;
     if (step(r, st) == 1) {
         r->count = sqlite3_column_int64(st, 0);
@@ -476,18 +478,19 @@ static int open_recording(recording *r)
     sqlite3_finalize(st);
 
     /* the kind of each storage key, from the latest version of its objects that says */
-    if (!(st = prepare(r, "SELECT key, json FROM events WHERE rv IN (SELECT max(rv) FROM events GROUP BY key) ORDER BY key")))
+    if (!(st = prepare(r, "SELECT key, json FROM events"
+                          " WHERE rv IN (SELECT max(rv) FROM events GROUP BY key) ORDER BY key")))
         return -1;
     while ((rc = step(r, st)) == 1) {
         const char *key = (const char *)sqlite3_column_text(st, 0);
         cJSON *o = parse_row((const char *)sqlite3_column_text(st, 1));
         const char *kind = cj_str(o, "kind");
-        if (key && kind && *kind) {
+        if (key) { /* kind NULL: rows of this key show the key itself */
             key_kind *v = realloc(r->kinds, (r->nkinds + 1) * sizeof *v);
             if (!v)
                 abort();
             r->kinds = v;
-            r->kinds[r->nkinds++] = (key_kind){strdup(key), strdup(kind)};
+            r->kinds[r->nkinds++] = (key_kind){strdup(key), kind && *kind ? strdup(kind) : NULL};
         }
         cJSON_Delete(o);
     }
@@ -533,8 +536,10 @@ static int timeline_widths(recording *r, widths *w)
         w->name = min_int(sqlite3_column_int(st, 3), MAX_NAME_W);
     }
     sqlite3_finalize(st);
-    for (size_t i = 0; i < r->nkinds; i++)
-        w->kind = min_int(max_int(w->kind, (int)strlen(r->kinds[i].kind)), MAX_KIND_W);
+    for (size_t i = 0; i < r->nkinds; i++) {
+        const char *k = r->kinds[i].kind ? r->kinds[i].kind : r->kinds[i].key;
+        w->kind = min_int(max_int(w->kind, (int)strlen(k)), MAX_KIND_W);
+    }
     return rc < 0 ? -1 : 0;
 }
 
@@ -590,7 +595,9 @@ static cJSON *previous_version(recording *r, const ev *e)
 {
     sqlite3_stmt *st = NULL;
     cJSON *o = NULL;
-    if (sqlite3_prepare_v2(r->db, "SELECT json FROM events WHERE key=?1 AND ns=?2 AND name=?3 AND rv<?4 ORDER BY rv DESC LIMIT 1",
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT json FROM events WHERE key=?1 AND ns=?2 AND name=?3 AND rv<?4"
+                           " ORDER BY rv DESC LIMIT 1",
                            -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, nz(e->key), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, nz(e->ns), -1, SQLITE_STATIC);
@@ -634,7 +641,9 @@ static int timeline(recording *r, bool jsonl)
         else
             co_buf_printf(&b, "# %s: no events\n", r->path);
         if (r->compacted)
-            co_buf_printf(&b, "# note: events up to seq %" PRId64 " were compacted away (not recorded with keep-all history)\n",
+            co_buf_printf(&b,
+                          "# note: events up to seq %" PRId64 " were compacted away"
+                          " (not recorded with keep-all history)\n",
                           r->compacted);
     }
     sqlite3_stmt *st = prepare(r, "SELECT " EV_COLUMNS " FROM events ORDER BY rv");
@@ -712,7 +721,8 @@ static int state_at(recording *r, int64_t at, bool jsonl)
                                  " before then are missing\n", r->compacted);
     }
     sqlite3_stmt *st = prepare(r, "SELECT e.rv, e.key, e.ns, e.name, e.json FROM events e"
-                                  " JOIN (SELECT max(rv) AS m FROM events WHERE rv<=?1 GROUP BY key, ns, name) l ON e.rv=l.m"
+                                  " JOIN (SELECT max(rv) AS m FROM events WHERE rv<=?1 GROUP BY key, ns, name) l"
+                                  " ON e.rv=l.m"
                                   " WHERE e.type<>'DELETED' ORDER BY e.key, e.ns, e.name");
     if (st)
         sqlite3_bind_int64(st, 1, at);
@@ -823,7 +833,8 @@ static int follow(recording *r, const char *spec, int64_t upto, bool jsonl)
     size_t ncands = 0;
     int rc = 0;
     sqlite3_stmt *st = prepare(r, "SELECT key, ns, json FROM events WHERE rv IN"
-                                  " (SELECT max(rv) FROM events WHERE name=?1 AND (?2 IS NULL OR ns=?2) GROUP BY key, ns)"
+                                  " (SELECT max(rv) FROM events WHERE name=?1 AND (?2 IS NULL OR ns=?2)"
+                                  " GROUP BY key, ns)"
                                   " ORDER BY key, ns");
     if (!st)
         rc = -1;
@@ -914,8 +925,8 @@ static int follow(recording *r, const char *spec, int64_t upto, bool jsonl)
         if (!jsonl) {
             co_buf_printf(&b, "# %s ", cands[0].kind);
             obj_ref(&b, cands[0].ns, name);
-            co_buf_printf(&b, " in %s: %zu version%s, seq %" PRId64 "..%" PRId64 "\n", r->path, nvs, nvs == 1 ? "" : "s",
-                          vs[0].e.seq, vs[nvs - 1].e.seq);
+            co_buf_printf(&b, " in %s: %zu version%s, seq %" PRId64 "..%" PRId64 "\n", r->path, nvs,
+                          nvs == 1 ? "" : "s", vs[0].e.seq, vs[nvs - 1].e.seq);
         }
         const cJSON *prev = NULL;
         for (size_t i = 0; i < nvs; i++) {
@@ -946,7 +957,7 @@ static int follow(recording *r, const char *spec, int64_t upto, bool jsonl)
                     add_pretty(&b, v->obj, 2, 0);
                     co_buf_add(&b, "\n", 1);
                 } else {
-                    add_diff_lines(&b, &c);
+                    add_diff_lines(&b, &c, v->e.type && !strcmp(v->e.type, "DELETED"));
                 }
             }
             changes_free(&c);
