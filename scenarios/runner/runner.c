@@ -630,7 +630,7 @@ static int setup(run_ctx *c, char *err, size_t errlen)
             return -1;
         snprintf(c->ingress, sizeof c->ingress, "%s", c->o->ingress ? c->o->ingress : "127.0.0.1:30000");
     }
-    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "cutover-scenario", .verbose = c->o->verbose > 1};
+    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "cutover-scenario", .verbose = c->o->verbose};
     c->client = kube_client_new(&cfg, &co, err, errlen);
     kube_config_free(&cfg);
     if (!c->client)
