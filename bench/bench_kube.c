@@ -25,7 +25,10 @@
  *      relist). Baselines: the same number of patches by the same writer code with no watcher
  *      at all (the write rate alone: events cannot arrive faster than they are made), and the
  *      same writer against a bare libcurl watch stream that only counts event lines (the
- *      server's watch serving and the loopback, without client-side decoding or a cache).
+ *      server's watch serving and the loopback, without client-side decoding or a cache). With
+ *      two CPUs for the server, the writer and the reader, elapsed times there move with any
+ *      other load, so the CPU time of the thread reading the watch is also shown, beside that
+ *      of the bare curl watch's thread: the client's cost per event, whatever the neighbours do.
  *      A last row gives the informer's own capacity: M/4 patches made while it is not pumped,
  *      then the backlog drained, against how long those writes took.
  *   3. Memory of the cache for N pods: the heap the synced informer holds (mallinfo2 in use,
@@ -85,6 +88,13 @@ static int64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -206,8 +216,8 @@ static void pod_name(char *buf, size_t n, long i) { snprintf(buf, n, "pod-%05ld"
 /* A plain pod: labels, one container with an image, a port and resource requests. */
 static void create_pods(void)
 {
-    call_ok("POST", "/api/v1/namespaces", NULL, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" NS "\"}}",
-            201, NULL);
+    call_ok("POST", "/api/v1/namespaces", NULL,
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" NS "\"}}", 201, NULL);
     char body[1024], name[32];
     for (long i = 0; i < g_npods; i++) {
         pod_name(name, sizeof name, i);
@@ -403,8 +413,8 @@ static int64_t informer_sync(kube_client *c, counts *n, kube_informer **out)
     kube_informer_opts o = {.resource = &PODS, .namespace_ = NS, .handlers = {on_add, on_update, on_delete, n}};
     int64_t t0 = now_ns();
     kube_informer *inf = kube_informer_new(c, &o);
+    kube_status st = {0};
     for (int tries = 0; !(kube_informer_synced(inf) && kube_informer_count(inf) == (size_t)g_npods); tries++) {
-        kube_status st;
         if (tries > 100 || kube_informer_pump(inf, 0, &st) < 0)
             die("informer sync: %d %s %s (%zu pods cached)", st.code, st.reason, st.message,
                 kube_informer_count(inf));
@@ -428,7 +438,8 @@ static void check_cache(kube_informer *inf)
         cJSON *srv = cJSON_Parse(out);
         free(out);
         const cJSON *cached = kube_informer_get(inf, NS, name);
-        const char *a = cj_str(srv, "metadata.resourceVersion"), *b = cached ? cj_str(cached, "metadata.resourceVersion") : NULL;
+        const char *a = cj_str(srv, "metadata.resourceVersion");
+        const char *b = cached ? cj_str(cached, "metadata.resourceVersion") : NULL;
         if (!a || !b || strcmp(a, b))
             die("pod %s: cache has resourceVersion %s, server %s", name, b ? b : "(none)", a ? a : "(none)");
         cJSON_Delete(srv);
@@ -473,7 +484,7 @@ static void *writer_run(void *arg)
  * server's watch serving and the loopback cost, without any client-side decoding or cache. */
 typedef struct {
     long want, got;
-    int64_t t_done;
+    int64_t t_done, cpu0, cpu_done; /* this thread's CPU time at the start and when done */
     atomic_bool connected;
     char rv[32];
 } rawwatch;
@@ -493,6 +504,7 @@ static size_t raw_body(char *p, size_t size, size_t n, void *ud)
         w->got += p[i] == '\n';
     if (w->got >= w->want) {
         w->t_done = now_ns();
+        w->cpu_done = thread_cpu_ns();
         return 0; /* enough: abort the transfer */
     }
     return size * n;
@@ -501,6 +513,7 @@ static size_t raw_body(char *p, size_t size, size_t n, void *ud)
 static void *rawwatch_run(void *arg)
 {
     rawwatch *w = arg;
+    w->cpu0 = thread_cpu_ns();
     char url[512];
     snprintf(url, sizeof url, "%s/api/v1/namespaces/" NS "/pods?watch=1&resourceVersion=%s&timeoutSeconds=300",
              fakeapi_url(g_srv), w->rv);
@@ -630,8 +643,8 @@ int main(int argc, char **argv)
             (double)median(s_inproc, REPS), false);
     add_row("  \"", g_npods, m_inf, "curl LIST unpaged (server paging cost)", g_npods,
             (double)median(s_unpaged, REPS), false);
-    add_row("informer sync, first in the process (1 run)", g_npods, (double)cold_sync, "curl LIST limit=500, bytes only",
-            g_npods, (double)median(s_curl, REPS), false);
+    add_row("informer sync, first in the process (1 run)", g_npods, (double)cold_sync,
+            "curl LIST limit=500, bytes only", g_npods, (double)median(s_curl, REPS), false);
 
     kube_client *throttled = new_client(true);
     counts c = {0};
@@ -658,6 +671,7 @@ int main(int argc, char **argv)
      * the watch cannot fall behind a compaction (which would show as a relist in the counts). */
     fprintf(stderr, "watch throughput, %ld writes, %d rounds...\n", g_writes, REPS);
     long seq = 0, backlog = g_writes / 4;
+    int64_t c_raw[REPS], c_inf[REPS];
     int64_t w_alone[REPS], w_raw[REPS], w_cache[REPS], w_during[REPS], w_backlog[REPS], w_drain[REPS];
     for (int r = 0; r < REPS; r++) {
         writer base = {.first = seq, .count = g_writes};
@@ -686,15 +700,18 @@ int main(int argc, char **argv)
         pthread_join(th, NULL);
         pthread_join(wth, NULL);
         w_raw[r] = rw.t_done - ww.t0;
+        c_raw[r] = rw.cpu_done - rw.cpu0;
 
         counts wc = {0};
         informer_sync(client, &wc, &inf);
         writer wr = {.first = seq, .count = g_writes};
         seq += g_writes;
+        int64_t cpu0 = thread_cpu_ns();
         if (pthread_create(&th, NULL, writer_run, &wr) != 0)
             die("pthread_create");
         pump_until_caught_up(inf, &wr);
         w_cache[r] = now_ns() - wr.t0;
+        c_inf[r] = thread_cpu_ns() - cpu0;
         pthread_join(th, NULL);
         w_during[r] = wr.t1 - wr.t0;
         check_cache(inf);
@@ -713,16 +730,19 @@ int main(int argc, char **argv)
         check_label(inf, seq - 1);
         kube_informer_free(inf);
         fprintf(stderr,
-                "  round %d: writes alone %.1f ms; raw watch done at %.1f ms; with the informer %.1f ms, caught up at %.1f ms; backlog of %ld "
-                "written in %.1f ms, drained in %.1f ms\n",
-                r + 1, w_alone[r] / 1e6, w_raw[r] / 1e6, w_during[r] / 1e6, w_cache[r] / 1e6, backlog, w_backlog[r] / 1e6,
-                w_drain[r] / 1e6);
+                "  round %d: writes alone %.1f ms | bare watch: done at %.1f ms, its thread's CPU %.1f ms | informer: "
+                "writes %.1f ms, caught up at %.1f ms, pumping thread's CPU %.1f ms | backlog of %ld written in %.1f "
+                "ms, drained in %.1f ms\n",
+                r + 1, w_alone[r] / 1e6, w_raw[r] / 1e6, c_raw[r] / 1e6, w_during[r] / 1e6, w_cache[r] / 1e6,
+                c_inf[r] / 1e6, backlog, w_backlog[r] / 1e6, w_drain[r] / 1e6);
     }
     double m_alone = (double)median(w_alone, REPS);
     add_row("watch -> cache, concurrent writer thread", g_writes, (double)median(w_cache, REPS),
             "the same patches, no informer", g_writes, m_alone, false);
     add_row("  \"", g_writes, (double)median(w_cache, REPS), "curl watch, bytes only, same writer", g_writes,
             (double)median(w_raw, REPS), false);
+    add_row("  CPU time of the thread reading the watch", g_writes, (double)median(c_inf, REPS),
+            "CPU of that bare curl watch thread", g_writes, (double)median(c_raw, REPS), false);
     add_row("  the writes themselves during that run", g_writes, (double)median(w_during, REPS),
             "the same patches, no informer", g_writes, m_alone, false);
     add_row("watch -> cache, backlog drained after writes", backlog, (double)median(w_drain, REPS),

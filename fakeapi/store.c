@@ -20,8 +20,9 @@ static const char *const queries[Q_COUNT] = {
     [Q_UPDATE] = "UPDATE objects SET rv=?4, json=?5 WHERE key=?1 AND ns=?2 AND name=?3",
     [Q_DELETE] = "DELETE FROM objects WHERE key=?1 AND ns=?2 AND name=?3",
     [Q_EVENT] = "INSERT INTO events(rv,time,verb,actor,key,ns,name,type,json,old) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-    [Q_LIST_NS] = "SELECT ns,name,json FROM objects WHERE key=?1 AND ns=?2 AND (ns,name)>(?3,?4) ORDER BY ns,name",
-    [Q_LIST_ALL] = "SELECT ns,name,json FROM objects WHERE key=?1 AND (ns,name)>(?3,?4) ORDER BY ns,name",
+    /* written so SQLite walks the primary key in order: no sort, whatever the page */
+    [Q_LIST_NS] = "SELECT ns,name,json FROM objects WHERE key=?1 AND ns=?2 AND name>?4 ORDER BY name",
+    [Q_LIST_ALL] = "SELECT ns,name,json FROM objects WHERE key=?1 AND (ns>?3 OR (ns=?3 AND name>?4)) ORDER BY ns,name",
     [Q_EVENTS_KEY] = "SELECT rv,type,ns,name,json,old FROM events WHERE key=?1 AND rv>?2 ORDER BY rv LIMIT ?3",
     [Q_EVENTS_ALL] = "SELECT rv,type,ns,name,json,old FROM events WHERE rv>?2 ORDER BY rv LIMIT ?3",
     [Q_CHANGED_NS] = "SELECT 1 FROM events WHERE key=?1 AND rv>?2 AND ns=?3 LIMIT 1",

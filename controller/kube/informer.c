@@ -217,8 +217,7 @@ static int relist(kube_informer *inf, kube_status *st)
     for (size_t j = 0; j < np; j++)
         free(present[j]);
     free(present);
-    while (cJSON_GetArraySize(items) > 0) {
-        cJSON *obj = cJSON_DetachItemFromArray(items, 0);
+    for (cJSON *obj; (obj = cJSON_DetachItemFromArray(items, 0));) { /* O(1) per item */
         char *key = key_of(obj);
         long i = search(inf, key);
         free(key);
