@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/clock.h"
 
 typedef struct fakeapi fakeapi;
@@ -17,6 +19,13 @@ typedef struct {
     int crash_loop;      /* keeps restarting (restartCount grows), never Ready */
     double ready_after;  /* seconds from creation to Ready; 0 = the cluster's podReadySeconds */
 } fakeapi_image;
+
+/* Parses image rules from their YAML/JSON form, a map of image pattern to {body, ready,
+ * crashLoop, readyAfterSeconds} (a scenario's cluster.images, cutover-fakeapi --images). On
+ * success *out holds *n rules (free with fakeapi_images_free); on error returns -1 with a message
+ * naming the field, "images.\"x:1\".bodyy: unknown field or wrong type". */
+int fakeapi_images_parse(const cJSON *map, fakeapi_image **out, size_t *n, char *err, size_t errlen);
+void fakeapi_images_free(fakeapi_image *rules, size_t n);
 
 typedef struct {
     const char *host;    /* listen address; NULL = "127.0.0.1" */

@@ -65,35 +65,15 @@ static long load_images(const char *path, fakeapi_image **out, char *err, size_t
         cJSON_Delete(doc);
         return -1;
     }
-    long count = cJSON_GetArraySize(doc), i = 0;
-    fakeapi_image *rules = calloc((size_t)count + 1, sizeof *rules);
-    const cJSON *e;
-    cJSON_ArrayForEach(e, doc)
-    {
-        fakeapi_image *r = &rules[i++];
-        r->image = strdup(e->string);
-        const cJSON *v;
-        cJSON_ArrayForEach(v, e)
-        {
-            if (!strcmp(v->string, "body") && cJSON_IsString(v))
-                r->body = strdup(v->valuestring);
-            else if (!strcmp(v->string, "ready") && cJSON_IsBool(v))
-                r->never_ready = cJSON_IsFalse(v);
-            else if (!strcmp(v->string, "crashLoop") && cJSON_IsBool(v))
-                r->crash_loop = cJSON_IsTrue(v);
-            else if (!strcmp(v->string, "readyAfterSeconds") && cJSON_IsNumber(v) && v->valuedouble >= 0)
-                r->ready_after = v->valuedouble;
-            else {
-                snprintf(err, errlen, "%s: images.\"%s\".%s: unknown field or wrong type", path, e->string, v->string);
-                cJSON_Delete(doc);
-                *out = rules;
-                return -1;
-            }
-        }
-    }
+    size_t count = 0;
+    char ierr[256];
+    int rc = fakeapi_images_parse(doc, out, &count, ierr, sizeof ierr);
     cJSON_Delete(doc);
-    *out = rules;
-    return count;
+    if (rc != 0) {
+        snprintf(err, errlen, "%.200s: %s", path, ierr);
+        return -1;
+    }
+    return (long)count;
 }
 
 /* ---- HTTPS: the PEM files the TLS flags name ---- */
@@ -331,10 +311,6 @@ int main(int argc, char **argv)
     while (!stop)
         pause();
     fakeapi_stop(f);
-    for (size_t i = 0; i < o.nimages; i++) {
-        free((char *)o.images[i].image);
-        free((char *)o.images[i].body);
-    }
-    free((void *)o.images);
+    fakeapi_images_free((fakeapi_image *)o.images, o.nimages);
     return 0;
 }

@@ -214,6 +214,60 @@ bool fa_sim_idle(fakeapi *f)
     return idle;
 }
 
+/* ---- image rules ---- */
+
+int fakeapi_images_parse(const cJSON *map, fakeapi_image **out, size_t *n, char *err, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    if (!cJSON_IsObject(map)) {
+        snprintf(err, errlen, "images: expected a map of image patterns");
+        return -1;
+    }
+    fakeapi_image *rules = calloc((size_t)cJSON_GetArraySize(map) + 1, sizeof *rules);
+    size_t i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, map)
+    {
+        fakeapi_image *r = &rules[i++];
+        r->image = strdup(e->string);
+        if (!cJSON_IsObject(e)) {
+            snprintf(err, errlen, "images.\"%s\": expected a map", e->string);
+            fakeapi_images_free(rules, i);
+            return -1;
+        }
+        const cJSON *v;
+        cJSON_ArrayForEach(v, e)
+        {
+            if (!strcmp(v->string, "body") && cJSON_IsString(v))
+                r->body = strdup(v->valuestring);
+            else if (!strcmp(v->string, "ready") && cJSON_IsBool(v))
+                r->never_ready = cJSON_IsFalse(v);
+            else if (!strcmp(v->string, "crashLoop") && cJSON_IsBool(v))
+                r->crash_loop = cJSON_IsTrue(v);
+            else if (!strcmp(v->string, "readyAfterSeconds") && cJSON_IsNumber(v) && v->valuedouble >= 0)
+                r->ready_after = v->valuedouble;
+            else {
+                snprintf(err, errlen, "images.\"%s\".%s: unknown field or wrong type", e->string, v->string);
+                fakeapi_images_free(rules, i);
+                return -1;
+            }
+        }
+    }
+    *out = rules;
+    *n = i;
+    return 0;
+}
+
+void fakeapi_images_free(fakeapi_image *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((char *)rules[i].image);
+        free((char *)rules[i].body);
+    }
+    free(rules);
+}
+
 /* ---- helpers ---- */
 
 int64_t fa_sim_now(fakeapi *f) { return co_clock_now_ms(f->clock); }

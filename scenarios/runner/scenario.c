@@ -235,33 +235,10 @@ static int validate_cluster(sc_scenario *s, const cJSON *c, char *err, size_t er
                     return fail(err, errlen, "%s: cluster.ingress.%s: unknown field or not a port number", s->path, g->string);
                 s->ingress_port = (int)g->valuedouble;
             }
-        } else if (!strcmp(f->string, "images") && cJSON_IsObject(f)) {
-            size_t n = (size_t)cJSON_GetArraySize(f), i = 0;
-            s->images = calloc(n + 1, sizeof *s->images);
-            const cJSON *img;
-            cJSON_ArrayForEach(img, f)
-            {
-                fakeapi_image *r = &s->images[i++];
-                s->nimages = i;
-                r->image = strdup(img->string);
-                if (!cJSON_IsObject(img))
-                    return fail(err, errlen, "%s: cluster.images.\"%s\": expected a map", s->path, img->string);
-                const cJSON *v;
-                cJSON_ArrayForEach(v, img)
-                {
-                    if (!strcmp(v->string, "body") && cJSON_IsString(v))
-                        r->body = strdup(v->valuestring);
-                    else if (!strcmp(v->string, "ready") && cJSON_IsBool(v))
-                        r->never_ready = cJSON_IsFalse(v);
-                    else if (!strcmp(v->string, "crashLoop") && cJSON_IsBool(v))
-                        r->crash_loop = cJSON_IsTrue(v);
-                    else if (!strcmp(v->string, "readyAfterSeconds") && cJSON_IsNumber(v) && v->valuedouble >= 0)
-                        r->ready_after = v->valuedouble;
-                    else
-                        return fail(err, errlen, "%s: cluster.images.\"%s\".%s: unknown field or wrong type", s->path,
-                                    img->string, v->string);
-                }
-            }
+        } else if (!strcmp(f->string, "images")) {
+            char ierr[512];
+            if (fakeapi_images_parse(f, &s->images, &s->nimages, ierr, sizeof ierr) != 0)
+                return fail(err, errlen, "%s: cluster.%s", s->path, ierr);
         } else {
             return fail(err, errlen, "%s: cluster.%s: unknown field or wrong type", s->path, f->string);
         }
@@ -339,11 +316,7 @@ void sc_free(sc_scenario *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->nimages; i++) {
-        free((char *)s->images[i].image);
-        free((char *)s->images[i].body);
-    }
-    free(s->images);
+    fakeapi_images_free(s->images, s->nimages);
     cJSON_Delete(s->doc);
     free(s->path);
     free(s->dir);
