@@ -36,7 +36,8 @@ typedef struct {
     kube_client *client;
     cJSON *discovery; /* "group/version" -> its resources */
     char ingress[128];
-    co_buf msg; /* why the current step failed */
+    co_buf msg;  /* why the current step failed */
+    co_buf note; /* what a step found, printed after "ok" (traffic shares) */
 } run_ctx;
 
 static void failf(run_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -434,6 +435,9 @@ static int step_traffic(run_ctx *c, const cJSON *body)
     const cJSON *tol = cJSON_GetObjectItemCaseSensitive(body, "tolerance");
     double tolerance = tol ? tol->valuedouble : all_extreme ? 0 : 10;
     int ok = !failed;
+    const cJSON *n;
+    cJSON_ArrayForEach(n, counts) /* the shares seen, for the step's line */
+        co_buf_printf(&c->note, "%s%.0f%% \"%.64s\"", c->note.len ? ", " : "", 100.0 * n->valuedouble / requests, n->string);
     cJSON_ArrayForEach(e, expect)
     {
         const cJSON *n = cJSON_GetObjectItemCaseSensitive(counts, e->string);
@@ -443,7 +447,6 @@ static int step_traffic(run_ctx *c, const cJSON *body)
     }
     if (!ok) {
         co_buf got = {0};
-        const cJSON *n;
         cJSON_ArrayForEach(n, counts)
             co_buf_printf(&got, "\n    %5.1f%%  %s", 100.0 * n->valuedouble / requests, n->string);
         char *want = cJSON_PrintUnformatted(expect);
@@ -585,8 +588,12 @@ static void describe(const cJSON *step, char *buf, size_t n)
     else if (obj)
         snprintf(buf, n, "%s %s%s%s", kind, cj_str(obj, "kind"), cj_str(obj, "metadata.name") ? " " : "",
                  cj_str(obj, "metadata.name") ? cj_str(obj, "metadata.name") : "");
-    else if (!strcmp(kind, "traffic"))
-        snprintf(buf, n, "traffic %s", cj_str(body, "url"));
+    else if (!strcmp(kind, "traffic")) {
+        int k = snprintf(buf, n, "traffic %s", cj_str(body, "url"));
+        const cJSON *h;
+        cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(body, "headers"))
+            if (k > 0 && (size_t)k < n) k += snprintf(buf + k, n - (size_t)k, " %s: %s", h->string, h->valuestring);
+    }
     else if (!strcmp(kind, "sleep")) {
         char *v = cJSON_PrintUnformatted(body);
         snprintf(buf, n, "sleep %s", v);
@@ -663,6 +670,7 @@ static void teardown(run_ctx *c)
     if (c->sim)
         co_clock_free(c->clock);
     co_buf_free(&c->msg);
+    co_buf_free(&c->note);
 }
 
 int sc_run_one(const sc_scenario *s, const sc_run_opts *o, char **log, int64_t *virtual_ms)
@@ -688,7 +696,9 @@ int sc_run_one(const sc_scenario *s, const sc_run_opts *o, char **log, int64_t *
         int rc = run_step(&c, step);
         quiet(&c);
         elapsed(&c, t);
-        fprintf(c.out, "  [%2d] %s  %-48s %s\n", i, t, what, rc == 0 ? "ok" : "FAILED");
+        fprintf(c.out, "  [%2d] %s  %-48s %s%s%s\n", i, t, what, rc == 0 ? "ok" : "FAILED", c.note.len ? "  " : "",
+                c.note.len ? c.note.data : "");
+        co_buf_free(&c.note);
         if (rc != 0) {
             fprintf(c.out, "%s\n", c.msg.data ? c.msg.data : "");
             failed = 1;
