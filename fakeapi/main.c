@@ -1,6 +1,7 @@
 /* main.c: the cutover-fakeapi executable: a standalone fake Kubernetes API server. */
 #include "fakeapi/fakeapi.h"
 
+#include "common/file.h"
 #include "common/json.h"
 #include "common/yaml.h"
 #include "fakeapi/sim/ingress_nginx.h"
@@ -42,21 +43,12 @@ static void usage(FILE *out)
 /* Reads --images FILE into rules; returns the count, or -1 with a message naming the field. */
 static long load_images(const char *path, fakeapi_image **out, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
-        snprintf(err, errlen, "%s: cannot read", path);
+    size_t len = 0;
+    char *text = co_read_file(path, 0, &len);
+    if (!text) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    char *text = NULL;
-    size_t cap = 0, len = 0, n;
-    char buf[4096];
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) {
-        if (len + n + 1 > cap)
-            text = realloc(text, cap = 2 * (len + n + 1));
-        memcpy(text + len, buf, n);
-        len += n;
-    }
-    fclose(fp);
     char perr[256];
     cJSON *doc = yaml_parse_one(text ? text : "", len, perr, sizeof perr);
     free(text);
@@ -90,21 +82,10 @@ typedef struct {
  * the flag and the file. */
 static int load_pem(pem_arg *a)
 {
-    FILE *fp = fopen(a->path, "r");
-    if (!fp) {
+    size_t len = 0;
+    a->pem = co_read_file(a->path, 1u << 20, &len);
+    if (!a->pem) {
         fprintf(stderr, "cutover-fakeapi: %s %s: %s\n", a->flag, a->path, strerror(errno));
-        return -1;
-    }
-    size_t cap = 4096, len = 0, n;
-    a->pem = malloc(cap);
-    while ((n = fread(a->pem + len, 1, cap - len - 1, fp)) > 0)
-        if ((len += n) + 1 == cap)
-            a->pem = realloc(a->pem, cap *= 2);
-    int read_failed = ferror(fp);
-    fclose(fp);
-    a->pem[len] = 0;
-    if (read_failed) {
-        fprintf(stderr, "cutover-fakeapi: %s %s: read error\n", a->flag, a->path);
         return -1;
     }
     gnutls_datum_t d = {.data = (unsigned char *)a->pem, .size = (unsigned)len};

@@ -766,6 +766,14 @@ cJSON *kube_list(kube_client *c, const kube_gvr *r, const char *ns, const kube_l
                 kube_query_add(&q, "resourceVersion", o->resource_version);
             cJSON *page = kube_request(c, "GET", q.data, NULL, NULL, st);
             co_buf_free(&q);
+            if (page && !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(page, "items"))) {
+                /* a list always carries items, [] when empty: anything else is not a list */
+                cJSON_Delete(page);
+                page = NULL;
+                st->code = 0;
+                snprintf(st->reason, sizeof st->reason, "InvalidResponse");
+                snprintf(st->message, sizeof st->message, "the list response has no items array");
+            }
             if (!page) {
                 expired = cont && st->code == 410;
                 free(cont);
@@ -779,8 +787,6 @@ cJSON *kube_list(kube_client *c, const kube_gvr *r, const char *ns, const kube_l
             cont = next && *next && !same ? strdup(next) : NULL;
             if (!list) {
                 list = page;
-                if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(list, "items")))
-                    cj_set(list, "items", cJSON_CreateArray());
             } else {
                 cJSON *dst = cJSON_GetObjectItemCaseSensitive(list, "items");
                 cJSON *src = cJSON_GetObjectItemCaseSensitive(page, "items"), *it;
@@ -840,12 +846,27 @@ cJSON *kube_update_status(kube_client *c, const kube_gvr *r, const char *ns, con
     return send_object(c, "PUT", r, ns, obj, true, "status", st);
 }
 
+/* Without a name, a path addresses the whole collection: a patch or delete must never do that
+ * by accident. */
+static bool refuse_unnamed(const char *name, const char *verb, kube_status *st)
+{
+    if (name && *name)
+        return false;
+    memset(st, 0, sizeof *st);
+    st->code = 400;
+    snprintf(st->reason, sizeof st->reason, "BadRequest");
+    snprintf(st->message, sizeof st->message, "%s needs an object name", verb);
+    return true;
+}
+
 cJSON *kube_patch(kube_client *c, const kube_gvr *r, const char *ns, const char *name, kube_patch_type type,
                   const char *patch, const char *subresource, kube_status *st)
 {
     const char *ct = type == KUBE_PATCH_JSON        ? "application/json-patch+json"
                      : type == KUBE_PATCH_STRATEGIC ? "application/strategic-merge-patch+json"
                                                     : "application/merge-patch+json";
+    if (refuse_unnamed(name, "patch", st))
+        return NULL;
     char path[1024];
     kube_path(r, named_ns(c, ns), name, subresource, path, sizeof path);
     return kube_request(c, "PATCH", path, ct, patch ? patch : "{}", st);
@@ -854,6 +875,8 @@ cJSON *kube_patch(kube_client *c, const kube_gvr *r, const char *ns, const char 
 cJSON *kube_delete(kube_client *c, const kube_gvr *r, const char *ns, const char *name, const kube_delete_opts *o,
                    kube_status *st)
 {
+    if (refuse_unnamed(name, "delete", st))
+        return NULL;
     char path[1024];
     kube_path(r, named_ns(c, ns), name, NULL, path, sizeof path);
     /* DeleteOptions in the body, as kubectl and client-go send them */
@@ -863,7 +886,7 @@ cJSON *kube_delete(kube_client *c, const kube_gvr *r, const char *ns, const char
         co_buf_adds(&b, ",\"propagationPolicy\":");
         co_buf_json_str(&b, o->propagation);
     }
-    /* client.h: < 0 is the server's default, so 0 (a zeroed struct too) means "delete now" */
+    /* client.h: NULL is the server's default */
     if (o && o->grace_period_seconds)
         co_buf_printf(&b, ",\"gracePeriodSeconds\":%ld", *o->grace_period_seconds);
     bool uid = o && o->precondition_uid && *o->precondition_uid, rv = o && o->precondition_rv && *o->precondition_rv;

@@ -13,6 +13,7 @@
 
 #include "common/json.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,6 +304,11 @@ int kube_informer_pump(kube_informer *inf, int timeout_ms, kube_status *st)
             break;
         }
         set_rv(inf, obj);
+        bool known = !strcmp(type, "ADDED") || !strcmp(type, "MODIFIED") || !strcmp(type, "DELETED");
+        if (strcmp(type, "BOOKMARK") && (!known || !cJSON_IsObject(obj) || !cj_str(obj, "metadata.name"))) {
+            cJSON_Delete(obj); /* not an object event we can cache: skip it rather than cache junk */
+            continue;
+        }
         if (!strcmp(type, "BOOKMARK")) {
             cJSON_Delete(obj);
         } else if (!strcmp(type, "DELETED")) {

@@ -114,7 +114,8 @@ static int try_acquire_or_renew(kube_leader *l, kube_status *st)
     int ours = holder && !strcmp(holder, l->identity);
     if (holder && *holder && !ours && now < l->observed_at + lease_ms) {
         cJSON_Delete(cur);
-        return 0; /* someone else holds a live lease */
+        l->leading = 0; /* someone else holds a live lease: whatever we thought, we do not lead */
+        return 0;
     }
     cJSON *lease = lease_body(l, cur, now);
     cJSON *updated = kube_update(l->client, &lease_gvr, l->ns, lease, st);
@@ -147,7 +148,11 @@ int kube_leader_tick(kube_leader *l, kube_status *st)
     return l->leading;
 }
 
-int kube_leader_is_leader(const kube_leader *l) { return l->leading; }
+int kube_leader_is_leader(const kube_leader *l)
+{
+    /* a leader that has not renewed within the renew deadline must assume it has lost the lease */
+    return l->leading && co_clock_now_ms(l->clock) - l->last_renew < l->renew_deadline_ms;
+}
 int64_t kube_leader_next_due(const kube_leader *l) { return l->next_try; }
 
 void kube_leader_release(kube_leader *l)

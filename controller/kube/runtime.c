@@ -1,10 +1,13 @@
 /* runtime.c: the controller loop.
  *
  * Informers are not thread-safe, so the caches are guarded by one read-write lock: a pump takes
- * it for writing only while it applies events already received (never while waiting on the
- * network), and each reconcile holds it for reading. Keys flow through the rate-limited work
- * queue, which guarantees one worker per key. In step mode everything happens on the caller's
- * thread in a fixed order: pump every informer, then reconcile the keys in queue order. */
+ * it for writing, each reconcile for reading. The blocking loop waits for watch data outside the
+ * lock and only then pumps; a relist (rare: start-up, 410) does hold it across its LIST. The
+ * lock prefers writers so busy workers cannot starve the pump. Keys flow through the
+ * rate-limited work queue, which guarantees one worker per key. In step mode everything happens
+ * on the caller's thread in a fixed order: pump every informer, then reconcile the keys in
+ * queue order; the driver steps until the informers have caught up with the server's latest
+ * resourceVersion (kube_controller_caught_up), since a watch event may still be in flight. */
 #include "controller/kube/runtime.h"
 
 #include "common/json.h"
@@ -58,7 +61,11 @@ kube_controller *kube_controller_new(co_clock *clock, kube_reconcile_fn reconcil
     c->reconcile = reconcile;
     c->ud = ud;
     c->queue = kube_queue_new(c->clock, 0, 0);
-    pthread_rwlock_init(&c->caches, NULL);
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&c->caches, &attr);
+    pthread_rwlockattr_destroy(&attr);
     return c;
 }
 
@@ -129,7 +136,7 @@ int kube_controller_step(kube_controller *c)
     for (char *key; (key = kube_queue_try_get(c->queue));) {
         reconcile_one(c, key);
         ran++;
-        pump_all(c); /* the reconcile's own writes come back as events before the next key */
+        pump_all(c); /* what has arrived of the reconcile's own writes, before the next key */
     }
     return ran;
 }

@@ -255,8 +255,13 @@ int kube_queue_get(kube_queue *q, char **key)
             pthread_mutex_unlock(&q->mu);
             return 1;
         }
-        /* sleep until an add, a shutdown, the next delayed add (real time), or a clock move */
+        /* sleep until an add, a shutdown, the next delayed add (real time), or a clock move; a
+         * delay that fell due since run_due above (the clock moved) means go round again */
         int64_t due = co_clock_next_due(q->clock, q);
+        if (due <= co_clock_now_ms(q->clock)) {
+            pthread_mutex_unlock(&q->mu);
+            continue;
+        }
         if (due == INT64_MAX || co_clock_is_virtual(q->clock)) {
             pthread_cond_wait(&q->cond, &q->mu);
         } else {

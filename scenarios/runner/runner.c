@@ -1,9 +1,10 @@
 /* runner.c: runs scenarios. In simulation the fake API server is embedded with a virtual clock
  * and the runner is the only thing that moves time: after each step it lets the cluster settle,
- * and a waiting step jumps the clock from one due timer to the next (never past one), so a run
+ * and a waiting step jumps the clock from one due timer to the next, so a run
  * covers minutes of cluster time in milliseconds and always in the same order. On a real cluster
  * the same steps poll every second and sleep for real. Either way the runner is an ordinary API
- * client: every read and write goes over HTTP through libkube. */
+ * client: every read and write goes over HTTP through libkube. Waits jump to the earliest timer
+ * of any component on the clock (co_clock_next_due), so none fires late. */
 #include "scenarios/runner/internal.h"
 
 #include "common/buf.h"
@@ -81,7 +82,7 @@ static void advance_to(run_ctx *c, int64_t when)
     }
     for (;;) {
         quiet(c);
-        int64_t due = fakeapi_next_due(c->f);
+        int64_t due = co_clock_next_due(c->clock, NULL); /* every component's timers */
         int64_t step = due < when ? due : when;
         if (step > now_ms(c))
             co_clock_advance(c->clock, step - now_ms(c));
@@ -149,15 +150,32 @@ static cJSON *candidates(run_ctx *c, const cJSON *expected)
     cJSON *arr = cJSON_CreateArray();
     if (name) {
         cJSON *o = kube_get(c->client, &r, ns_of(c, expected), name, &st);
-        if (o)
+        if (o) {
             cJSON_AddItemToArray(arr, o);
+        } else if (st.code != 404) {
+            failf(c, "reading %s %s: %s", cj_str(expected, "kind"), name, st.message);
+            cJSON_Delete(arr);
+            return NULL;
+        }
         return arr;
     }
     cJSON *list = kube_list(c->client, &r, r.namespaced ? ns_of(c, expected) : NULL, NULL, &st);
-    if (list) {
+    if (!list) {
+        failf(c, "listing %s: %s", cj_str(expected, "kind"), st.message);
         cJSON_Delete(arr);
-        arr = cJSON_DetachItemFromObjectCaseSensitive(list, "items");
-        cJSON_Delete(list);
+        return NULL;
+    }
+    cJSON_Delete(arr);
+    arr = cJSON_DetachItemFromObjectCaseSensitive(list, "items");
+    cJSON_Delete(list);
+    /* a real server leaves apiVersion and kind off the items of built-in lists */
+    cJSON *it;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (cJSON_IsObject(it) && !cj_str(it, "kind")) {
+            cj_set_first(it, "kind", cJSON_CreateString(cj_str(expected, "kind")));
+            cj_set_first(it, "apiVersion", cJSON_CreateString(cj_str(expected, "apiVersion")));
+        }
     }
     return arr;
 }
@@ -179,29 +197,59 @@ static int any_match(const cJSON *expected, const cJSON *arr, const cJSON **clos
     return 0;
 }
 
+static int by_time(const void *a, const void *b)
+{
+    const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
+    const char *tx = cj_str(x, "firstTimestamp"), *ty = cj_str(y, "firstTimestamp");
+    int d = strcmp(tx ? tx : "", ty ? ty : "");
+    if (d)
+        return d;
+    /* the same second: the order the server stored them in (events are rarely rewritten) */
+    const char *rx = cj_str(x, "metadata.resourceVersion"), *ry = cj_str(y, "metadata.resourceVersion");
+    long long vx = rx ? atoll(rx) : 0, vy = ry ? atoll(ry) : 0;
+    return (vx > vy) - (vx < vy);
+}
+
+/* The events about the object ref names (its kind and name), oldest first: an array of pointers
+ * into *list (free both), or NULL after failf. */
+static cJSON **events_of(run_ctx *c, const cJSON *ref, int *n, cJSON **list)
+{
+    static const kube_gvr events = {"", "v1", "events", 1};
+    char sel[600];
+    snprintf(sel, sizeof sel, "involvedObject.name=%s,involvedObject.kind=%s",
+             cj_str(ref, "metadata.name") ? cj_str(ref, "metadata.name") : "", cj_str(ref, "kind"));
+    kube_list_opts lo = {.field_selector = sel};
+    kube_status st;
+    *n = 0;
+    *list = kube_list(c->client, &events, ns_of(c, ref), &lo, &st);
+    if (!*list) {
+        failf(c, "listing events: %s", st.message);
+        return NULL;
+    }
+    cJSON **ev = calloc((size_t)cJSON_GetArraySize(cj_get(*list, "items")) + 1, sizeof *ev);
+    cJSON *e;
+    cJSON_ArrayForEach(e, cj_get(*list, "items")) ev[(*n)++] = e;
+    qsort(ev, (size_t)*n, sizeof *ev, by_time);
+    return ev;
+}
+
 /* The last few events about the object an expectation names, for failure reports. */
 static void recent_events(run_ctx *c, const cJSON *expected)
 {
     const char *name = cj_str(expected, "metadata.name");
     if (!name)
         return;
-    static const kube_gvr events = {"", "v1", "events", 1};
-    char sel[300];
-    snprintf(sel, sizeof sel, "involvedObject.name=%s", name);
-    kube_list_opts lo = {.field_selector = sel};
-    kube_status st;
-    cJSON *list = kube_list(c->client, &events, ns_of(c, expected), &lo, &st);
-    int n = cJSON_GetArraySize(cj_get(list, "items")), shown = 0;
+    int n;
+    cJSON *list;
+    cJSON **ev = events_of(c, expected, &n, &list);
+    if (!ev)
+        return;
     if (n)
         failf(c, "  recent events of %s:", name);
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cj_get(list, "items"))
-    {
-        if (n - shown++ > 8)
-            continue;
-        failf(c, "    %s %s: %s", cj_str(e, "type") ? cj_str(e, "type") : "", cj_str(e, "reason") ? cj_str(e, "reason") : "",
-              cj_str(e, "message") ? cj_str(e, "message") : "");
-    }
+    for (int i = n > 8 ? n - 8 : 0; i < n; i++)
+        failf(c, "    %s %s: %s", cj_str(ev[i], "type") ? cj_str(ev[i], "type") : "",
+              cj_str(ev[i], "reason") ? cj_str(ev[i], "reason") : "", cj_str(ev[i], "message") ? cj_str(ev[i], "message") : "");
+    free(ev);
     cJSON_Delete(list);
 }
 
@@ -285,7 +333,7 @@ static int step_assert(run_ctx *c, const cJSON *body)
         }
         cJSON_Delete(arr);
         /* simulation: wake at the cluster's next timer; a real cluster: poll every second */
-        int64_t next = c->sim ? fakeapi_next_due(c->f) : now_ms(c) + 1000;
+        int64_t next = c->sim ? co_clock_next_due(c->clock, NULL) : now_ms(c) + 1000;
         advance_to(c, next < deadline ? next : deadline);
     }
 }
@@ -308,48 +356,24 @@ static int step_refute(run_ctx *c, const cJSON *body)
     return matched ? -1 : 0;
 }
 
-static int by_time(const void *a, const void *b)
-{
-    const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
-    const char *tx = cj_str(x, "firstTimestamp"), *ty = cj_str(y, "firstTimestamp");
-    int d = strcmp(tx ? tx : "", ty ? ty : "");
-    if (d)
-        return d;
-    /* the same second: the order the server stored them in (events are rarely rewritten) */
-    const char *rx = cj_str(x, "metadata.resourceVersion"), *ry = cj_str(y, "metadata.resourceVersion");
-    long long vx = rx ? atoll(rx) : 0, vy = ry ? atoll(ry) : 0;
-    return (vx > vy) - (vx < vy);
-}
-
 static int step_events(run_ctx *c, const cJSON *body)
 {
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(body, "object");
     quiet(c);
-    static const kube_gvr events = {"", "v1", "events", 1};
-    char sel[400];
-    snprintf(sel, sizeof sel, "involvedObject.name=%s,involvedObject.kind=%s",
-             cj_str(ref, "metadata.name") ? cj_str(ref, "metadata.name") : "", cj_str(ref, "kind"));
-    kube_list_opts lo = {.field_selector = sel};
-    kube_status st;
-    cJSON *list = kube_list(c->client, &events, ns_of(c, ref), &lo, &st);
-    if (!list) {
-        failf(c, "listing events: %s", st.message);
+    int n;
+    cJSON *list;
+    cJSON **ev = events_of(c, ref, &n, &list);
+    if (!ev)
         return -1;
-    }
-    int n = cJSON_GetArraySize(cj_get(list, "items")), i = 0;
-    cJSON **ev = calloc((size_t)n + 1, sizeof *ev);
-    cJSON *e;
-    cJSON_ArrayForEach(e, cj_get(list, "items")) ev[i++] = e;
-    qsort(ev, (size_t)n, sizeof *ev, by_time);
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(body, "reasons");
     int k = 0, total = cJSON_GetArraySize(want);
-    for (i = 0; i < n && k < total; i++)
+    for (int i = 0; i < n && k < total; i++)
         if (cj_str(ev[i], "reason") && !strcmp(cj_str(ev[i], "reason"), cJSON_GetArrayItem(want, k)->valuestring))
             k++;
     int ok = k == total;
     if (!ok) {
         co_buf seen = {0};
-        for (i = 0; i < n; i++)
+        for (int i = 0; i < n; i++)
             co_buf_printf(&seen, "%s%s", i ? ", " : "", cj_str(ev[i], "reason") ? cj_str(ev[i], "reason") : "?");
         failf(c, "reason %s not found in order; the events were: %s", cJSON_GetArrayItem(want, k)->valuestring,
               seen.data ? seen.data : "(none)");
@@ -637,7 +661,10 @@ static int setup(run_ctx *c, char *err, size_t errlen)
             return -1;
         snprintf(c->ingress, sizeof c->ingress, "%s", c->o->ingress ? c->o->ingress : "127.0.0.1:30000");
     }
-    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "cutover-scenario", .verbose = c->o->verbose};
+    /* in simulation nothing fails transiently, and a retry's backoff would move virtual time
+     * behind the runner's back: no retries there */
+    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "cutover-scenario", .verbose = c->o->verbose,
+                           .max_retries = c->sim ? -1 : 0};
     c->client = kube_client_new(&cfg, &co, err, errlen);
     kube_config_free(&cfg);
     if (!c->client)
@@ -722,6 +749,7 @@ int sc_run_paths(const char *const *paths, int n, const sc_run_opts *o)
     FILE *out = o->out ? o->out : stdout;
     char **files = NULL;
     size_t nf = 0;
+    int bad_dirs = 0;
     for (int i = 0; i < n; i++) {
         DIR *d = opendir(paths[i]);
         if (!d) {
@@ -740,10 +768,15 @@ int sc_run_paths(const char *const *paths, int n, const sc_run_opts *o)
             }
         }
         closedir(d);
-        qsort(files + first, nf - first, sizeof *files, cmp_str);
+        if (nf == first) {
+            fprintf(stderr, "cutover run: %s: no *.yaml scenario files\n", paths[i]);
+            bad_dirs = 1;
+        } else {
+            qsort(files + first, nf - first, sizeof *files, cmp_str);
+        }
     }
     sc_scenario **all = calloc(nf + 1, sizeof *all);
-    int bad = 0;
+    int bad = bad_dirs;
     for (size_t i = 0; i < nf; i++) {
         char err[2048];
         all[i] = sc_load(files[i], err, sizeof err);

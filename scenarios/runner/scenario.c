@@ -3,6 +3,7 @@
  * manifests `apply` names (read now, so a missing file fails the load, not step 7). */
 #include "scenarios/runner/internal.h"
 
+#include "common/file.h"
 #include "common/yaml.h"
 #include "scenarios/runner/match.h"
 
@@ -71,30 +72,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n;
-    *len = 0;
-    char chunk[8192];
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-        if (*len + n + 1 > cap) {
-            cap = 2 * (*len + n + 1);
-            buf = realloc(buf, cap);
-        }
-        memcpy(buf + *len, chunk, n);
-        *len += n;
-    }
-    fclose(fp);
-    if (!buf)
-        buf = calloc(1, 1);
-    buf[*len] = 0;
-    return buf;
-}
-
 /* Checks that every object to apply names itself. */
 static int check_objects(const char *where, const cJSON *objs, char *err, size_t errlen)
 {
@@ -120,7 +97,7 @@ static int normalize_apply(sc_scenario *s, const char *where, cJSON *step, char 
         snprintf(path, sizeof path, "%s%s%s", v->valuestring[0] == '/' ? "" : s->dir, v->valuestring[0] == '/' ? "" : "/",
                  v->valuestring);
         size_t len;
-        char *text = read_file(path, &len);
+        char *text = co_read_file(path, 0, &len);
         if (!text)
             return fail(err, errlen, "%s.apply: %s: %s", where, v->valuestring, strerror(errno));
         char perr[512];
@@ -146,10 +123,28 @@ static int normalize_apply(sc_scenario *s, const char *where, cJSON *step, char 
     return 0;
 }
 
-static int check_object_ref(const char *where, const cJSON *o, char *err, size_t errlen)
+/* An object reference: apiVersion and kind, and a name when the step acts on one object. */
+static int check_object_ref(const char *where, const cJSON *o, int name_required, char *err, size_t errlen)
 {
     if (!cj_str(o, "apiVersion") || !cj_str(o, "kind"))
         return fail(err, errlen, "%s.object: apiVersion and kind are required", where);
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(o, "metadata");
+    if (meta && !cJSON_IsObject(meta))
+        return fail(err, errlen, "%s.object.metadata: expected a map", where);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(meta, "name"), *ns = cJSON_GetObjectItemCaseSensitive(meta, "namespace");
+    if ((name && !cJSON_IsString(name)) || (ns && !cJSON_IsString(ns)))
+        return fail(err, errlen, "%s.object.metadata: name and namespace must be strings", where);
+    if (name_required && !name)
+        return fail(err, errlen, "%s.object.metadata.name: required (this step acts on one object)", where);
+    return 0;
+}
+
+/* A whole number in [lo, hi]. */
+static int check_int(const char *where, const cJSON *v, double lo, double hi, char *err, size_t errlen)
+{
+    if (v && (!cJSON_IsNumber(v) || v->valuedouble != (double)(long long)v->valuedouble || v->valuedouble < lo ||
+              v->valuedouble > hi))
+        return fail(err, errlen, "%s: expected a whole number from %.0f to %.0f", where, lo, hi);
     return 0;
 }
 
@@ -191,8 +186,19 @@ static int validate_step(sc_scenario *s, const char *where, cJSON *step, char *e
             if (d->required && !cJSON_GetObjectItemCaseSensitive(body, d->name))
                 return fail(err, errlen, "%s.%s: required", at, d->name);
         const cJSON *obj = cJSON_GetObjectItemCaseSensitive(body, "object");
-        if (obj && check_object_ref(at, obj, err, errlen) != 0)
+        int acts_on_one = !strcmp(kind, "patch") || !strcmp(kind, "delete") || !strcmp(kind, "events");
+        if (obj && check_object_ref(at, obj, acts_on_one, err, errlen) != 0)
             return -1;
+        char num[600];
+        snprintf(num, sizeof num, "%s.requests", at);
+        if (check_int(num, cJSON_GetObjectItemCaseSensitive(body, "requests"), 1, 100000, err, errlen) != 0)
+            return -1;
+        snprintf(num, sizeof num, "%s.toRevision", at);
+        if (check_int(num, cJSON_GetObjectItemCaseSensitive(body, "toRevision"), 0, 1e15, err, errlen) != 0)
+            return -1;
+        const cJSON *tol = cJSON_GetObjectItemCaseSensitive(body, "tolerance");
+        if (tol && (tol->valuedouble < 0 || tol->valuedouble > 100))
+            return fail(err, errlen, "%s.tolerance: expected percentage points from 0 to 100", at);
         const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(body, "timeout");
         int64_t ms;
         char derr[256];
@@ -223,10 +229,17 @@ static int validate_cluster(sc_scenario *s, const cJSON *c, char *err, size_t er
     const cJSON *f;
     cJSON_ArrayForEach(f, c)
     {
-        if (!strcmp(f->string, "podReadySeconds") && cJSON_IsNumber(f) && f->valuedouble >= 0)
+        if (!strcmp(f->string, "podReadySeconds") && cJSON_IsNumber(f) && f->valuedouble > 0)
             s->pod_ready_seconds = f->valuedouble;
-        else if (!strcmp(f->string, "seed") && cJSON_IsNumber(f) && f->valuedouble >= 0)
+        else if (!strcmp(f->string, "podReadySeconds"))
+            return fail(err, errlen, "%s: cluster.podReadySeconds: expected a number of seconds above 0", s->path);
+        else if (!strcmp(f->string, "seed")) {
+            char at[600];
+            snprintf(at, sizeof at, "%s: cluster.seed", s->path);
+            if (check_int(at, f, 1, 9007199254740992.0, err, errlen) != 0)
+                return -1;
             s->seed = (uint64_t)f->valuedouble;
+        }
         else if (!strcmp(f->string, "ingress") && cJSON_IsObject(f)) {
             const cJSON *g;
             cJSON_ArrayForEach(g, f)
@@ -249,7 +262,7 @@ static int validate_cluster(sc_scenario *s, const cJSON *c, char *err, size_t er
 sc_scenario *sc_load(const char *path, char *err, size_t errlen)
 {
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = co_read_file(path, 0, &len);
     if (!text) {
         fail(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
