@@ -179,6 +179,32 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
             return -1;
         }
     }
+    /* owner references: the garbage collector acts on them, so they must be whole
+     * (apimachinery validation.ValidateOwnerReferences) */
+    int controllers = 0;
+    cJSON_ArrayForEach(e, cj_get(obj, "metadata.ownerReferences"))
+    {
+        static const char *const required[][2] = {{"apiVersion", "version must not be empty"},
+                                                  {"kind", "kind must not be empty"},
+                                                  {"name", "name must not be empty"},
+                                                  {"uid", "uid must not be empty"}};
+        for (int k = 0; k < 4; k++) {
+            const char *v = cJSON_IsObject(e) ? cj_str(e, required[k][0]) : NULL;
+            if (!v || !*v) {
+                char field[64];
+                snprintf(field, sizeof field, "metadata.ownerReferences.%s", required[k][0]);
+                snprintf(detail, sizeof detail, "Invalid value: \"\": %s", required[k][1]);
+                *ret = fa_invalid(r, name, field, "FieldValueInvalid", detail);
+                return -1;
+            }
+        }
+        controllers += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "controller"));
+    }
+    if (controllers > 1) {
+        *ret = fa_invalid(r, name, "metadata.ownerReferences", "FieldValueInvalid",
+                          "Invalid value: []v1.OwnerReference: Only one reference can have Controller set to true");
+        return -1;
+    }
     if (!strcmp(res->key, "pods") && !cJSON_IsArray(cj_get(obj, "spec.containers"))) {
         *ret = fa_invalid(r, name, "spec.containers", "FieldValueRequired", "Required value");
         return -1;

@@ -49,6 +49,7 @@ struct fakeapi {
     struct fa_ingress *ingress_state;
     struct fa_faults *faults;    /* injected faults (sim/faults.c), NULL when none */
     fa_tls *tls;
+    bool sweeping; /* the namespace controller is deleting a namespace's contents */
 };
 
 /* One request: the route it resolved to and its accumulated body. A request made in-process

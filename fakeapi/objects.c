@@ -233,6 +233,10 @@ static int collect_key(void *ud, const char *ns, const char *name, const char *j
  * empty, removes the namespace itself. Runs synchronously after the writes that can finish it. */
 static void sweep_namespace(fakeapi *f, const char *ns)
 {
+    /* the deletions below come back here through after_delete: one sweep at a time, which also
+     * keeps a namespace of thousands of objects from recursing thousands deep */
+    if (f->sweeping)
+        return;
     const fa_resource *nsres = fa_registry_find_key(f->reg, "namespaces");
     char *ns_json;
     cJSON *nsobj = get_obj(f, nsres, "", ns, &ns_json);
@@ -243,6 +247,7 @@ static void sweep_namespace(fakeapi *f, const char *ns)
     }
     row_list rows = {0};
     fa_store_scan_ns(f->store, ns, collect_ns, &rows);
+    f->sweeping = true;
     for (size_t i = 0; i < rows.n; i++) {
         const fa_resource *res = fa_registry_find_key(f->reg, rows.rows[i].key);
         char *json;
@@ -253,6 +258,7 @@ static void sweep_namespace(fakeapi *f, const char *ns)
         if (res)
             free(json);
     }
+    f->sweeping = false;
     rows_free(&rows);
     row_list left = {0};
     fa_store_scan_ns(f->store, ns, collect_ns, &left);
@@ -516,6 +522,12 @@ static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *store
     } else if (require_rv) {
         ret = fa_invalid(r, name, "metadata.resourceVersion", "FieldValueInvalid",
                          "Invalid value: 0x0: must be specified for an update");
+        goto out;
+    }
+    const char *in_uid = cj_str(meta, "uid"), *cur_uid = cj_str(smeta, "uid");
+    if (in_uid && *in_uid && cur_uid && strcmp(in_uid, cur_uid)) {
+        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
+                       "precondition: %s, UID in object meta: %s", res->key, name, in_uid, cur_uid);
         goto out;
     }
     cJSON *result;

@@ -455,6 +455,18 @@ static int validate_op(const cJSON *op, int idx, char *msg, size_t msglen)
 }
 
 /* Applies one validated operation to *root. */
+/* Objects the apiserver accepts are at most 1.5 MB; a patch may not make one past 16 MB. */
+#define PATCH_MAX_BYTES (16L << 20)
+
+/* Roughly how many bytes v takes as JSON (keys and strings, plus a little per value). */
+static long json_bytes(const cJSON *v)
+{
+    long n = 8 + (v->string ? (long)strlen(v->string) : 0) + (cJSON_IsString(v) ? (long)strlen(v->valuestring) : 0);
+    for (const cJSON *c = v->child; c; c = c->next)
+        n += json_bytes(c);
+    return n;
+}
+
 static int apply_op(cJSON **root, const cJSON *op, char *msg, size_t msglen)
 {
     op_kind kind = op_kind_of(cJSON_GetObjectItemCaseSensitive(op, "op")->valuestring);
@@ -487,6 +499,12 @@ static int apply_op(cJSON **root, const cJSON *op, char *msg, size_t msglen)
         break;
     case OP_COPY:
         target = jptr_get(*root, &from, from.n);
+        /* copies double a document each time they copy it into itself: cap what may grow */
+        if (target && json_bytes(*root) + json_bytes(target) > PATCH_MAX_BYTES) {
+            rc = fail(msg, msglen, PATCH_TOO_LARGE, "copy operation would make the object larger than %ld bytes",
+                      PATCH_MAX_BYTES);
+            break;
+        }
         rc = target ? do_add(root, &p, cJSON_Duplicate(target, true), "copy", path, msg, msglen)
                     : fail(msg, msglen, PATCH_INVALID,
                            "copy operation does not apply: doc is missing from path: %s: missing value", fromstr);

@@ -79,6 +79,10 @@ void fa_gv(const fa_resource *res, char *buf, size_t n)
 struct fa_registry {
     fa_resource **items;
     size_t n, cap;
+    /* entries of re-registered or deleted CRDs: open watches may still point at them, so they
+     * live until the registry goes */
+    fa_resource **retired;
+    size_t nretired;
 };
 
 static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
@@ -193,6 +197,9 @@ void fa_registry_free(fa_registry *r)
         return;
     for (size_t i = 0; i < r->n; i++)
         resource_free(r->items[i]);
+    for (size_t i = 0; i < r->nretired; i++)
+        resource_free(r->retired[i]);
+    free(r->retired);
     free(r->items);
     free(r);
 }
@@ -234,10 +241,12 @@ void fa_registry_remove_crd(fa_registry *r, const char *crd_name)
 {
     size_t j = 0;
     for (size_t i = 0; i < r->n; i++) {
-        if (r->items[i]->crd_name && !strcmp(r->items[i]->crd_name, crd_name))
-            resource_free(r->items[i]);
-        else
+        if (r->items[i]->crd_name && !strcmp(r->items[i]->crd_name, crd_name)) {
+            r->retired = realloc(r->retired, (r->nretired + 1) * sizeof *r->retired);
+            r->retired[r->nretired++] = r->items[i];
+        } else {
             r->items[j++] = r->items[i];
+        }
     }
     r->n = j;
 }

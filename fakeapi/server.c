@@ -157,6 +157,8 @@ static enum MHD_Result reply_owned(fa_req *r, cJSON *doc)
 
 static enum MHD_Result reply_text(fa_req *r, const char *text)
 {
+    if (!r->conn) /* in-process: captured like any other reply */
+        return fa_reply(r, 200, strdup(text));
     struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
     MHD_add_response_header(resp, "Content-Type", "text/plain; charset=utf-8");
     enum MHD_Result ret = MHD_queue_response(r->conn, 200, resp);
@@ -169,8 +171,8 @@ static const char version_doc[] =
     "\"gitTreeState\":\"clean\",\"buildDate\":\"2026-01-01T00:00:00Z\",\"goVersion\":\"go1.23\","
     "\"compiler\":\"gc\",\"platform\":\"linux/amd64\"}";
 
-/* Routes a request that is not a resource path. Returns MHD_NO-equivalent -1 when it is a
- * resource path (seg[0] = "api" or "apis" with enough segments). */
+/* Routes a request that is not a resource path: returns 0 with the reply queued in *ret, or -1
+ * when it is a resource path (seg[0] = "api" or "apis" with enough segments). */
 static int route_meta(fa_req *r, char **seg, int n, enum MHD_Result *ret)
 {
     fakeapi *f = r->f;

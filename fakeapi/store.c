@@ -317,6 +317,8 @@ int fa_store_orphans(fa_store *s, const char *key, const char *ns, fa_store_row_
 
 void fa_store_compact(fa_store *s, int64_t keep)
 {
+    if (keep < 0)
+        keep = 0;
     int64_t upto = s->rv - keep;
     if (upto <= s->compacted)
         return;

@@ -156,7 +156,11 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
         emit_expired(w, w->cursor);
         return drain(w, buf, max);
     }
-    fa_store_events(s, w->res->key, w->cursor, 256, on_event, w);
+    /* events of this kind in batches, until something passes the filters or the log is read */
+    int got;
+    do
+        got = fa_store_events(s, w->res->key, w->cursor, 256, on_event, w);
+    while (w->out.len == 0 && got == 256);
     if (w->out.len == 0 && w->cursor < fa_store_rv(s)) {
         int64_t latest = fa_store_rv(s);
         if (w->bookmarks)

@@ -20,9 +20,7 @@
  * or on an in-process caller's name such as "kubelet", "garbage-collector" or "cutover-embedder")
  * selects requests of either kind instead.
  *
- * A rule naming a resource needs the request's resource: r->res when the hook runs after
- * routing; before routing (where server.c calls it today) only a POST or PUT body tells, through
- * its apiVersion and kind, so such rules see PATCH, DELETE and GET only with resource "*".
+ * The hook runs after routing, so a rule naming a resource sees every verb on it (r->res).
  *
  * Latency never blocks the server's single thread: the connection is suspended, a clock timer
  * resumes it, and when MHD calls the access handler again for the same request it goes through.
@@ -171,34 +169,22 @@ static void hold_back(fakeapi *f, struct fa_faults *F, fa_req *r, int64_t ms)
 typedef struct {
     fa_req *r;
     bool looked;
-    const fa_resource *res;
     cJSON *body;
 } req_view;
 
-/* The request's resource. When the hook runs after routing it is r->res; before routing the
- * path is not available, and only a POST or PUT body names its kind (apiVersion and kind). */
-static const fa_resource *view_res(req_view *v)
-{
-    if (v->r->res)
-        return v->r->res;
-    if (!v->looked) {
-        v->looked = true;
-        unsigned m = method_bit(v->r->method);
-        if ((m & (M_POST | M_PUT)) && v->r->body.len) {
-            v->body = cj_parse(v->r->body.data, v->r->body.len);
-            const char *av = cj_str(v->body, "apiVersion"), *kind = cj_str(v->body, "kind");
-            if (av && kind)
-                v->res = fa_registry_find_kind(v->r->f->reg, av, kind);
-        }
-    }
-    return v->res;
-}
+/* The request's resource (the hook runs after routing). */
+static const fa_resource *view_res(req_view *v) { return v->r->res; }
 
+/* The object's name: from the URL, or for a create from its body. */
 static const char *view_name(req_view *v)
 {
     if (v->r->name)
         return v->r->name;
-    view_res(v);
+    if (!v->looked) {
+        v->looked = true;
+        if (v->r->body.len)
+            v->body = cj_parse(v->r->body.data, v->r->body.len);
+    }
     return cj_str(v->body, "metadata.name");
 }
 

@@ -57,8 +57,8 @@ static int ctl_index(struct fa_sim *s, const fa_sim_ctl *ctl)
 void fa_sim_enqueue(fakeapi *f, const fa_sim_ctl *ctl, const char *ns, const char *name, int64_t due_ms)
 {
     struct fa_sim *s = f->sim;
-    int i = ctl_index(s, ctl);
-    if (!s || i < 0)
+    int i = s ? ctl_index(s, ctl) : -1;
+    if (i < 0)
         return;
     sqlite3_reset(s->put);
     sqlite3_bind_int(s->put, 1, i);
@@ -368,7 +368,8 @@ void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const cha
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     const char *ns = cj_str(obj, "metadata.namespace");
-    snprintf(name, sizeof name, "%.240s.%016llx", cj_str(obj, "metadata.name"), (unsigned long long)fa_rand(f));
+    const char *objname = cj_str(obj, "metadata.name");
+    snprintf(name, sizeof name, "%.240s.%016llx", objname ? objname : "object", (unsigned long long)fa_rand(f));
     fa_now(f, ts);
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "apiVersion", "v1");

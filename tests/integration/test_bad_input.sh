@@ -44,6 +44,12 @@ expect "already exists" "409 AlreadyExists" POST $P application/json '{"metadata
 expect "stale resourceVersion" "409 Conflict" PUT $P/c1 application/json '{"metadata":{"name":"c1","resourceVersion":"1"},"data":{"a":"z"}}'
 expect "patch carrying a stale resourceVersion" "409 Conflict" PATCH $P/c1 application/merge-patch+json '{"metadata":{"resourceVersion":"1"},"data":{"a":"z"}}'
 expect "delete precondition" "409 Conflict" DELETE $P/c1 application/json '{"preconditions":{"uid":"not-the-uid"}}'
+expect "owner reference that is not an object" "422 Invalid" POST $P application/json '{"metadata":{"name":"o","ownerReferences":[1]}}'
+expect "owner reference without a uid" "422 Invalid" POST $P application/json '{"metadata":{"name":"o","ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"c1"}]}}'
+expect "two controller owners" "422 Invalid" POST $P application/json '{"metadata":{"name":"o","ownerReferences":[{"apiVersion":"v1","kind":"A","name":"a","uid":"1","controller":true},{"apiVersion":"v1","kind":"B","name":"b","uid":"2","controller":true}]}}'
+expect "patch naming another uid" "409 Conflict" PATCH $P/c1 application/merge-patch+json '{"metadata":{"uid":"someone-else"}}'
+expect "JSON patch copies that would blow the object up" "413 RequestEntityTooLarge" PATCH $P/c1 application/json-patch+json \
+  "[{\"op\":\"add\",\"path\":\"/data/big\",\"value\":\"$(head -c 2000 /dev/zero | tr '\0' 'x')\"}$(for i in $(seq 20); do printf ',{"op":"copy","from":"/data","path":"/data/c%d"}' "$i"; done)]"
 expect "invalid name" "422 Invalid" POST $P application/json '{"metadata":{"name":"Not_Valid"}}'
 expect "no name" "422 Invalid" POST $P application/json '{"metadata":{}}'
 expect "invalid label value" "422 Invalid" POST $P application/json '{"metadata":{"name":"x","labels":{"a":"not valid!"}}}'

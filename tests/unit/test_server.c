@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static fakeapi *srv;
 
@@ -313,6 +314,57 @@ static void test_watch_semantics(void)
     free(body);
 }
 
+/* A watch filtered to one namespace must not lose its event behind hundreds of others. */
+static void test_watch_past_many_filtered_events(void)
+{
+    long code;
+    cJSON_Delete(http("POST", "/api/v1/namespaces", NULL, "{\"metadata\":{\"name\":\"noise\"}}", &code));
+    cJSON *o = http("GET", CM, NULL, NULL, &code);
+    char q[128], *body;
+    snprintf(q, sizeof q, "%s?watch=1&timeoutSeconds=1&resourceVersion=%s", CM, cj_str(o, "metadata.resourceVersion"));
+    cJSON_Delete(o);
+    for (int i = 0; i < 300; i++) {
+        char b[96];
+        snprintf(b, sizeof b, "{\"metadata\":{\"name\":\"n%d\"}}", i);
+        cJSON_Delete(http("POST", "/api/v1/namespaces/noise/configmaps", NULL, b, &code));
+    }
+    cJSON_Delete(http("POST", CM, NULL, "{\"metadata\":{\"name\":\"after-noise\"}}", &code));
+    http_raw("GET", q, NULL, NULL, &body);
+    CU_ASSERT_PTR_NOT_NULL(strstr(body, "\"name\":\"after-noise\""));
+    free(body);
+}
+
+static void *watch_gadgets(void *arg)
+{
+    char *body;
+    http_raw("GET", "/apis/example.com/v1/namespaces/default/widgets?watch=1&timeoutSeconds=2", NULL, NULL, &body);
+    *(char **)arg = body;
+    return NULL;
+}
+
+/* A CRD rewritten while a watch on its kind is open: the watch keeps working. */
+static void test_crd_rewritten_under_a_watch(void)
+{
+    long code;
+    cJSON_Delete(http("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", NULL,
+                      "{\"metadata\":{\"name\":\"widgets.example.com\"},\"spec\":{\"group\":\"example.com\",\"scope\":"
+                      "\"Namespaced\",\"names\":{\"plural\":\"widgets\",\"kind\":\"Widget\"},\"versions\":[{\"name\":"
+                      "\"v1\",\"served\":true,\"storage\":true}]}}", &code));
+    char *body = NULL;
+    pthread_t t;
+    pthread_create(&t, NULL, watch_gadgets, &body);
+    struct timespec ts = {0, 300 * 1000000};
+    nanosleep(&ts, NULL);
+    cJSON_Delete(http("PATCH", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com",
+                      "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}", &code));
+    cJSON_Delete(http("POST", "/apis/example.com/v1/namespaces/default/widgets", NULL,
+                      "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\"}}", &code));
+    CU_ASSERT_EQUAL(code, 201);
+    pthread_join(t, NULL);
+    CU_ASSERT_PTR_NOT_NULL(body && strstr(body, "\"name\":\"w\""));
+    free(body);
+}
+
 static void test_list_paging(void)
 {
     long code;
@@ -457,6 +509,8 @@ int main(void)
         {"finalizers and namespace termination", test_finalizers_and_namespaces},
         {"watch: resourceVersion, selectors, bookmarks, initial events", test_watch_semantics},
         {"list paging and selectors", test_list_paging},
+        {"a filtered watch finds its event past many others", test_watch_past_many_filtered_events},
+        {"a CRD rewritten under an open watch", test_crd_rewritten_under_a_watch},
         {"dry runs change nothing; propagation policies add finalizers", test_dry_run_and_propagation},
         {"concurrent watchers and writers", test_concurrent_watchers_and_writers},
         {NULL, NULL},

@@ -18,10 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* sim.c refers to the controllers weakly, and a weak reference does not pull an object out of
- * the static libfakeapi: refer to ours strongly so they are linked into this test. */
-__attribute__((used)) static const fa_sim_ctl *const linked[] = {&fa_sim_replicaset, &fa_sim_deployment};
-
 #define T0 1767225600000 /* 2026-01-01T00:00:00Z */
 #define RS "/apis/apps/v1/namespaces/default/replicasets"
 #define DEPLOY "/apis/apps/v1/namespaces/default/deployments"
