@@ -635,34 +635,6 @@ static cJSON *path_get(const cJSON *obj, const char *jsonpath)
     return jsonpath ? cj_get(obj, jsonpath[0] == '.' ? jsonpath + 1 : jsonpath) : NULL;
 }
 
-/* Renders a LabelSelector (matchLabels, matchExpressions) in the string form Scale uses. */
-static void selector_string(const cJSON *sel, co_buf *b)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"))
-    {
-        if (cJSON_IsString(e))
-            co_buf_printf(b, "%s%s=%s", b->len ? "," : "", e->string, e->valuestring);
-    }
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"))
-    {
-        const char *key = cj_str(e, "key"), *op = cj_str(e, "operator");
-        if (!key || !op)
-            continue;
-        co_buf_printf(b, "%s", b->len ? "," : "");
-        if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
-            co_buf_printf(b, "%s%s", op[0] == 'D' ? "!" : "", key);
-            continue;
-        }
-        co_buf_printf(b, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
-        const cJSON *v;
-        int i = 0;
-        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
-            if (cJSON_IsString(v)) co_buf_printf(b, "%s%s", i++ ? "," : "", v->valuestring);
-        co_buf_adds(b, ")");
-    }
-}
-
 static cJSON *scale_of(const fa_resource *res, const cJSON *obj)
 {
     cJSON *s = cJSON_CreateObject();
@@ -682,10 +654,9 @@ static cJSON *scale_of(const fa_resource *res, const cJSON *obj)
     if (cJSON_IsString(sel)) {
         cJSON_AddStringToObject(st, "selector", sel->valuestring);
     } else if (cJSON_IsObject(sel)) {
-        co_buf b = {0};
-        selector_string(sel, &b);
-        cJSON_AddStringToObject(st, "selector", b.data ? b.data : "");
-        co_buf_free(&b);
+        char *str = labelsel_string(sel);
+        cJSON_AddStringToObject(st, "selector", str);
+        free(str);
     }
     return s;
 }

@@ -6,6 +6,8 @@
  * every allocation failure is reported as an error, never a crash. */
 #include "fakeapi/selector.h"
 
+#include "common/buf.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -916,4 +918,30 @@ void fieldsel_free(fieldsel *sel)
         field_req_free(&sel->reqs[i]);
     free(sel->reqs);
     free(sel);
+}
+
+char *labelsel_string(const cJSON *sel)
+{
+    co_buf b = {0};
+    const cJSON *l, *e, *v;
+    cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"))
+        if (cJSON_IsString(l)) co_buf_printf(&b, "%s%s=%s", b.len ? "," : "", l->string, l->valuestring);
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"))
+    {
+        const cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "key"), *o = cJSON_GetObjectItemCaseSensitive(e, "operator");
+        if (!cJSON_IsString(k) || !cJSON_IsString(o))
+            continue;
+        const char *key = k->valuestring, *op = o->valuestring;
+        co_buf_adds(&b, b.len ? "," : "");
+        if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
+            co_buf_printf(&b, "%s%s", *op == 'D' ? "!" : "", key);
+            continue;
+        }
+        co_buf_printf(&b, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
+        int i = 0;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
+            if (cJSON_IsString(v)) co_buf_printf(&b, "%s%s", i++ ? "," : "", v->valuestring);
+        co_buf_adds(&b, ")");
+    }
+    return co_buf_take(&b);
 }

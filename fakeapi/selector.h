@@ -15,6 +15,9 @@ labelsel *labelsel_parse(const char *s, char *err, size_t errlen);
 /* labels: the metadata.labels object or NULL. A NULL sel matches everything. */
 bool labelsel_matches(const labelsel *sel, const cJSON *labels);
 bool labelsel_empty(const labelsel *sel);
+/* The string form ("app=web,tier in (a,b),!x") of a LabelSelector object (matchLabels,
+ * matchExpressions), as Scale status and selectors in URLs use it. Caller frees; "" = everything. */
+char *labelsel_string(const cJSON *label_selector);
 void labelsel_free(labelsel *sel);
 
 typedef struct fieldsel fieldsel;

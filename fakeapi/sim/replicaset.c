@@ -106,32 +106,12 @@ static void on_change(fakeapi *f, const fa_change *c)
 
 /* ---- scaling up ---- */
 
-/* A label selector from spec.selector (matchLabels and matchExpressions), for adoption. */
+/* A label selector from spec.selector, for adoption. */
 static labelsel *selector_of(const cJSON *sel)
 {
-    co_buf b = {0};
-    const cJSON *l, *e, *v;
-    cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"))
-        if (cJSON_IsString(l)) co_buf_printf(&b, "%s%s=%s", b.len ? "," : "", l->string, l->valuestring);
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"))
-    {
-        const char *key = cj_str(e, "key"), *op = cj_str(e, "operator");
-        if (!key || !op)
-            continue;
-        co_buf_printf(&b, "%s", b.len ? "," : "");
-        if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
-            co_buf_printf(&b, "%s%s", *op == 'D' ? "!" : "", key);
-            continue;
-        }
-        co_buf_printf(&b, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
-        int i = 0;
-        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
-            if (cJSON_IsString(v)) co_buf_printf(&b, "%s%s", i++ ? "," : "", v->valuestring);
-        co_buf_printf(&b, ")");
-    }
-    char err[256], *s = co_buf_take(&b);
+    char err[256], *s = labelsel_string(sel);
     /* an empty selector would select every pod in the namespace: adopt nothing then */
-    labelsel *ls = s && *s ? labelsel_parse(s, err, sizeof err) : NULL;
+    labelsel *ls = *s ? labelsel_parse(s, err, sizeof err) : NULL;
     free(s);
     return ls;
 }
