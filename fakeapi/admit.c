@@ -136,6 +136,7 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
         {"metadata.finalizers", cJSON_Array, "[]string"},
         {"metadata.ownerReferences", cJSON_Array, "[]v1.OwnerReference"},
         {"spec", cJSON_Object, "spec"},
+        {"spec.replicas", cJSON_Number, "int32"},
         {"status", cJSON_Object, "status"},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {

@@ -167,7 +167,11 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
     if (add) {
         if (!cJSON_IsArray(fins))
             cj_set(meta, "finalizers", fins = cJSON_CreateArray());
-        cJSON_AddItemToArray(fins, cJSON_CreateString(add));
+        bool present = false;
+        const cJSON *fin;
+        cJSON_ArrayForEach(fin, fins) present |= cJSON_IsString(fin) && !strcmp(fin->valuestring, add);
+        if (!present)
+            cJSON_AddItemToArray(fins, cJSON_CreateString(add));
     }
     if (cJSON_GetArraySize(fins) > 0) {
         cj_set_str(meta, "deletionTimestamp", fa_now(f, ts));

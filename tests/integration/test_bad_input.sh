@@ -50,6 +50,7 @@ expect "two controller owners" "422 Invalid" POST $P application/json '{"metadat
 expect "patch naming another uid" "409 Conflict" PATCH $P/c1 application/merge-patch+json '{"metadata":{"uid":"someone-else"}}'
 expect "JSON patch copies that would blow the object up" "413 RequestEntityTooLarge" PATCH $P/c1 application/json-patch+json \
   "[{\"op\":\"add\",\"path\":\"/data/big\",\"value\":\"$(head -c 2000 /dev/zero | tr '\0' 'x')\"}$(for i in $(seq 20); do printf ',{"op":"copy","from":"/data","path":"/data/c%d"}' "$i"; done)]"
+expect "replicas that are not a number" "400 BadRequest" POST /apis/apps/v1/namespaces/default/replicasets application/json '{"metadata":{"name":"r"},"spec":{"replicas":"3"}}'
 expect "invalid name" "422 Invalid" POST $P application/json '{"metadata":{"name":"Not_Valid"}}'
 expect "no name" "422 Invalid" POST $P application/json '{"metadata":{}}'
 expect "invalid label value" "422 Invalid" POST $P application/json '{"metadata":{"name":"x","labels":{"a":"not valid!"}}}'
