@@ -944,9 +944,15 @@ struct kube_watch {
     int64_t opened_ms;
 };
 
+/* No watch event comes near this (objects are at most 1.5 MB): a server sending more without a
+ * newline is broken or hostile, and the stream is cut rather than grown without end. */
+#define WATCH_MAX_PENDING (64u << 20)
+
 static size_t on_watch_body(char *p, size_t sz, size_t n, void *ud)
 {
     kube_watch *w = ud;
+    if (w->buf.len - w->off + sz * n > WATCH_MAX_PENDING)
+        return 0; /* curl ends the transfer with a write error: the stream is over */
     co_buf_add(&w->buf, p, sz * n);
     return sz * n;
 }

@@ -66,7 +66,7 @@ static int create(kube_recorder *r, const cJSON *obj, const char *type, const ch
     char name[320];
     /* client-go names events <object>.<unix nanoseconds in hex>; a clock-derived serial keeps
      * the names unique and deterministic in virtual time */
-    snprintf(name, sizeof name, "%.240s.%llx%04llx", cj_str(obj, "metadata.name"),
+    snprintf(name, sizeof name, "%.240s.%llx%04llx", cj_str(obj, "metadata.name") ? cj_str(obj, "metadata.name") : "object",
              (unsigned long long)co_clock_now_ms(r->clock), ++r->serial & 0xffff);
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "apiVersion", "v1");
@@ -99,6 +99,13 @@ static int create(kube_recorder *r, const cJSON *obj, const char *type, const ch
         return -1;
     cJSON_Delete(out);
     seen *s = lookup(r, identity);
+    if (!s && r->n == 4096) { /* bounded, as client-go's cache: forget the oldest identity */
+        free(r->s[0].identity);
+        free(r->s[0].ns);
+        free(r->s[0].name);
+        memmove(&r->s[0], &r->s[1], (r->n - 1) * sizeof *r->s);
+        r->n--;
+    }
     if (!s) {
         if (r->n == r->cap) {
             r->cap = r->cap ? 2 * r->cap : 32;
