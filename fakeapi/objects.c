@@ -133,9 +133,16 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
     cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
     if (deleting(obj)) {
         /* already going: a DELETE with grace 0 (the kubelet's last word) removes it now unless a
-         * finalizer holds it (registry/store.go: updateForGracefulDeletionAndFinalizers) */
-        if (grace == 0 && cJSON_GetArraySize(fins) == 0 && strcmp(res->key, "namespaces") && !dry)
+         * finalizer holds it; a shorter grace period brings the deadline forward
+         * (registry/store.go: updateForGracefulDeletionAndFinalizers) */
+        cJSON *had = cJSON_GetObjectItemCaseSensitive(meta, "deletionGracePeriodSeconds");
+        if (grace == 0 && cJSON_GetArraySize(fins) == 0 && strcmp(res->key, "namespaces") && !dry) {
             commit(f, res, "DELETED", "delete", actor, obj, old_json);
+        } else if (grace > 0 && cJSON_IsNumber(had) && grace < had->valuedouble && !dry) {
+            cj_set_str(meta, "deletionTimestamp", co_time_rfc3339(co_clock_now_ms(f->clock) + grace * 1000, ts));
+            cj_set_num(meta, "deletionGracePeriodSeconds", (double)grace);
+            commit(f, res, "MODIFIED", "delete", actor, obj, old_json);
+        }
         return obj;
     }
     if (!strcmp(res->key, "namespaces")) {

@@ -694,11 +694,18 @@ char *kube_path(const kube_gvr *r, const char *ns, const char *name, const char 
         path_add(buf, n, &len, "/apis/%s", r->group);
         path_add(buf, n, &len, "/%s", version);
     }
-    if (r->namespaced && ns && *ns)
-        path_add(buf, n, &len, "/namespaces/%s", ns);
+    /* namespaces and names are escaped: a '/' or '?' in one must not address another URL */
+    if (r->namespaced && ns && *ns) {
+        char *e = curl_easy_escape(NULL, ns, 0);
+        path_add(buf, n, &len, "/namespaces/%s", e ? e : "");
+        curl_free(e);
+    }
     path_add(buf, n, &len, "/%s", r->resource);
-    if (name && *name)
-        path_add(buf, n, &len, "/%s", name);
+    if (name && *name) {
+        char *e = curl_easy_escape(NULL, name, 0);
+        path_add(buf, n, &len, "/%s", e ? e : "");
+        curl_free(e);
+    }
     if (sub && *sub)
         path_add(buf, n, &len, "/%s", sub);
     return buf;

@@ -314,6 +314,29 @@ static void test_watch_semantics(void)
     free(body);
 }
 
+/* A scheduled pod is deleted gracefully; a shorter grace period brings the deadline forward, and
+ * grace 0 (the kubelet's final DELETE) removes it. */
+static void test_graceful_pod_deletion(void)
+{
+    long code;
+    cJSON_Delete(http("POST", "/api/v1/namespaces/default/pods", NULL,
+                      "{\"metadata\":{\"name\":\"g\"},\"spec\":{\"nodeName\":\"n\",\"containers\":[{\"name\":\"c\","
+                      "\"image\":\"x:1\"}]}}", &code));
+    CU_ASSERT_EQUAL(code, 201);
+    cJSON *o = http("DELETE", "/api/v1/namespaces/default/pods/g", NULL, "{\"gracePeriodSeconds\":30}", &code);
+    CU_ASSERT_EQUAL(cj_get(o, "metadata.deletionGracePeriodSeconds")->valuedouble, 30);
+    cJSON_Delete(o);
+    o = http("DELETE", "/api/v1/namespaces/default/pods/g", NULL, "{\"gracePeriodSeconds\":5}", &code);
+    CU_ASSERT_EQUAL(cj_get(o, "metadata.deletionGracePeriodSeconds")->valuedouble, 5);
+    cJSON_Delete(o);
+    o = http("DELETE", "/api/v1/namespaces/default/pods/g", NULL, "{\"gracePeriodSeconds\":10}", &code);
+    CU_ASSERT_EQUAL(cj_get(o, "metadata.deletionGracePeriodSeconds")->valuedouble, 5); /* never longer */
+    cJSON_Delete(o);
+    cJSON_Delete(http("DELETE", "/api/v1/namespaces/default/pods/g", NULL, "{\"gracePeriodSeconds\":0}", &code));
+    cJSON_Delete(http("GET", "/api/v1/namespaces/default/pods/g", NULL, NULL, &code));
+    CU_ASSERT_EQUAL(code, 404);
+}
+
 /* A watch filtered to one namespace must not lose its event behind hundreds of others. */
 static void test_watch_past_many_filtered_events(void)
 {
@@ -510,6 +533,7 @@ int main(void)
         {"watch: resourceVersion, selectors, bookmarks, initial events", test_watch_semantics},
         {"list paging and selectors", test_list_paging},
         {"a filtered watch finds its event past many others", test_watch_past_many_filtered_events},
+        {"graceful pod deletion: shorter grace, then grace 0", test_graceful_pod_deletion},
         {"a CRD rewritten under an open watch", test_crd_rewritten_under_a_watch},
         {"dry runs change nothing; propagation policies add finalizers", test_dry_run_and_propagation},
         {"concurrent watchers and writers", test_concurrent_watchers_and_writers},
