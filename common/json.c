@@ -71,3 +71,11 @@ void cj_set_first(cJSON *o, const char *key, cJSON *v)
     if (o->child != v) /* cJSON_InsertItemInArray cannot insert into an empty container (1.7.15) */
         cJSON_InsertItemInArray(o, 0, cJSON_DetachItemViaPointer(o, v));
 }
+
+int cj_int(const cJSON *o, const char *dotted, int def)
+{
+    const cJSON *v = cj_get(o, dotted);
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
+}
+
+bool cj_streq(const char *a, const char *b) { return a && b && !strcmp(a, b); }

@@ -18,6 +18,10 @@ void cj_set(cJSON *o, const char *key, cJSON *v);
 void cj_set_first(cJSON *o, const char *key, cJSON *v);
 void cj_set_str(cJSON *o, const char *key, const char *v);
 void cj_set_num(cJSON *o, const char *key, double v);
+/* The number at a dotted path as an int, or def when missing or not a number. */
+int cj_int(const cJSON *o, const char *dotted, int def);
+/* NULL-safe string equality. */
+bool cj_streq(const char *a, const char *b);
 /* Deep equality (case-sensitive keys, key order ignored); two NULLs are equal. */
 bool cj_equal(const cJSON *a, const cJSON *b);
 /* Parses exactly len bytes; NULL on malformed JSON or trailing garbage. */

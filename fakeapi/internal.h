@@ -130,6 +130,9 @@ void fa_watch_notify(fakeapi *f); /* resume suspended watchers after a write */
 void fa_watch_tick(fakeapi *f);   /* end watches past their deadline */
 void fa_watch_close_all(fakeapi *f);
 
+/* Has deletion begun (metadata.deletionTimestamp set)? */
+static inline bool fa_deleting(const cJSON *obj) { return cj_get(obj, "metadata.deletionTimestamp") != NULL; }
+
 /* Does obj pass a namespace filter (NULL = any) and the selectors (NULL = everything)? */
 bool fa_obj_matches(const fa_resource *res, const char *ns_filter, const labelsel *ls, const fieldsel *fs,
                    const cJSON *obj);

@@ -51,7 +51,6 @@ static bool dry_run(fa_req *r)
 
 
 /* Is a stored object being deleted? */
-static bool deleting(const cJSON *obj) { return cj_get(obj, "metadata.deletionTimestamp") != NULL; }
 
 static cJSON *get_obj(fakeapi *f, const fa_resource *res, const char *ns, const char *name, char **json_out)
 {
@@ -131,7 +130,7 @@ static cJSON *delete_object(fakeapi *f, const fa_resource *res, cJSON *obj, cons
     cJSON *meta = cj_obj(obj, "metadata");
     char ts[32];
     cJSON *fins = cJSON_GetObjectItemCaseSensitive(meta, "finalizers");
-    if (deleting(obj)) {
+    if (fa_deleting(obj)) {
         /* already going: a DELETE with grace 0 (the kubelet's last word) removes it now unless a
          * finalizer holds it; a shorter grace period brings the deadline forward
          * (registry/store.go: updateForGracefulDeletionAndFinalizers) */
@@ -251,7 +250,7 @@ static void sweep_namespace(fakeapi *f, const char *ns)
     const fa_resource *nsres = fa_registry_find_key(f->reg, "namespaces");
     char *ns_json;
     cJSON *nsobj = get_obj(f, nsres, "", ns, &ns_json);
-    if (!nsobj || !deleting(nsobj)) {
+    if (!nsobj || !fa_deleting(nsobj)) {
         cJSON_Delete(nsobj);
         free(ns_json);
         return;
@@ -263,7 +262,7 @@ static void sweep_namespace(fakeapi *f, const char *ns)
         const fa_resource *res = fa_registry_find_key(f->reg, rows.rows[i].key);
         char *json;
         cJSON *obj = res ? get_obj(f, res, ns, rows.rows[i].name, &json) : NULL;
-        if (obj && !deleting(obj))
+        if (obj && !fa_deleting(obj))
             delete_object(f, res, obj, json, "Background", 0, false, "namespace-controller");
         cJSON_Delete(obj);
         if (res)
@@ -388,7 +387,7 @@ static enum MHD_Result do_create(fa_req *r, cJSON *obj, unsigned ok_code)
             r->name = saved_name;
             return ret;
         }
-        bool terminating = deleting(nsobj);
+        bool terminating = fa_deleting(nsobj);
         cJSON_Delete(nsobj);
         if (terminating) {
             char msg[512];
@@ -570,7 +569,7 @@ static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *store
     cJSON *rmeta = cj_obj(result, "metadata");
     cj_set_str(rmeta, "resourceVersion", cur_rv);
     /* a deleting object may lose finalizers but never gain one */
-    if (deleting(stored)) {
+    if (fa_deleting(stored)) {
         const cJSON *fin;
         cJSON_ArrayForEach(fin, cJSON_GetObjectItemCaseSensitive(rmeta, "finalizers"))
         {
@@ -609,9 +608,9 @@ static enum MHD_Result update_object(fa_req *r, cJSON *stored, const char *store
     /* the last finalizer of an object whose grace period is over (0) removes it; a pod in its
      * grace period stays until the kubelet's final DELETE */
     cJSON *grace = cJSON_GetObjectItemCaseSensitive(rmeta, "deletionGracePeriodSeconds");
-    bool finished = deleting(result) && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rmeta, "finalizers")) == 0 &&
+    bool finished = fa_deleting(result) && cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rmeta, "finalizers")) == 0 &&
                     strcmp(res->key, "namespaces") && (!cJSON_IsNumber(grace) || grace->valuedouble == 0);
-    if (!strcmp(res->key, "namespaces") && deleting(result) &&
+    if (!strcmp(res->key, "namespaces") && fa_deleting(result) &&
         cJSON_GetArraySize(cj_get(result, "spec.finalizers")) == 0)
         finished = true;
     if (!noop && !dry_run(r)) {

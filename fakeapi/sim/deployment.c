@@ -26,11 +26,6 @@
 
 static const char *const CTL = "deployment-controller";
 
-static int num(const cJSON *o, const char *path, int def)
-{
-    const cJSON *v = cj_get(o, path);
-    return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
-}
 
 /* By key, not dotted path: annotation keys have dots in them. */
 static const char *annotation(const cJSON *o, const char *key)
@@ -198,8 +193,8 @@ static void fenceposts(dsync *s)
 }
 
 static bool is_old(const dsync *s, const cJSON *rs) { return rs != s->fresh; }
-static int spec_of(const cJSON *rs) { return rs ? num(rs, "spec.replicas", 1) : 0; }
-static int st(const cJSON *rs, const char *field) { return rs ? num(cj_get(rs, "status"), field, 0) : 0; }
+static int spec_of(const cJSON *rs) { return rs ? cj_int(rs, "spec.replicas", 1) : 0; }
+static int st(const cJSON *rs, const char *field) { return rs ? cj_int(cj_get(rs, "status"), field, 0) : 0; }
 
 static int sum_spec(const dsync *s, bool olds_only)
 {
@@ -298,7 +293,7 @@ static int create_new(dsync *s, long revision, int replicas, cJSON *status)
     cJSON_AddItemToArray(cJSON_AddArrayToObject(meta, "ownerReferences"), ref);
     cJSON *spec = cJSON_AddObjectToObject(rs, "spec");
     cJSON_AddNumberToObject(spec, "replicas", replicas);
-    cJSON_AddNumberToObject(spec, "minReadySeconds", num(s->d, "spec.minReadySeconds", 0));
+    cJSON_AddNumberToObject(spec, "minReadySeconds", cj_int(s->d, "spec.minReadySeconds", 0));
     cJSON *sel = cJSON_Duplicate(cj_get(s->d, "spec.selector"), 1);
     if (!sel)
         sel = cJSON_CreateObject();
@@ -319,7 +314,7 @@ static int create_new(dsync *s, long revision, int replicas, cJSON *status)
             return 0;
         }
         cJSON_Delete(have);
-        cj_set_num(status, "collisionCount", num(status, "collisionCount", 0) + 1);
+        cj_set_num(status, "collisionCount", cj_int(status, "collisionCount", 0) + 1);
         return -1;
     }
     if (code != 201) {
@@ -433,12 +428,12 @@ static bool old_pods_running(dsync *s)
 /* Deletes the oldest fully scaled-down ReplicaSets beyond spec.revisionHistoryLimit. */
 static void cleanup(dsync *s)
 {
-    int limit = num(s->d, "spec.revisionHistoryLimit", 10), n = 0;
+    int limit = cj_int(s->d, "spec.revisionHistoryLimit", 10), n = 0;
     cJSON **cand = calloc((size_t)s->nrs + 1, sizeof *cand);
     for (int i = 0; i < s->nrs; i++) {
         cJSON *rs = s->rs[i];
         if (is_old(s, rs) && spec_of(rs) == 0 && st(rs, "replicas") == 0 && !cj_get(rs, "metadata.deletionTimestamp") &&
-            num(rs, "metadata.generation", 0) <= st(rs, "observedGeneration"))
+            cj_int(rs, "metadata.generation", 0) <= st(rs, "observedGeneration"))
             cand[n++] = rs;
     }
     /* oldest revision first (rs[] is by creation; a stable pass keeps that for equal revisions) */
@@ -491,9 +486,9 @@ static void set_condition(cJSON *conds, const char *type, const char *status, co
 
 static bool complete(const dsync *s, const cJSON *status)
 {
-    return num(status, "updatedReplicas", 0) == s->replicas && num(status, "replicas", 0) == s->replicas &&
-           num(status, "availableReplicas", 0) == s->replicas &&
-           num(status, "observedGeneration", 0) >= num(s->d, "metadata.generation", 0);
+    return cj_int(status, "updatedReplicas", 0) == s->replicas && cj_int(status, "replicas", 0) == s->replicas &&
+           cj_int(status, "availableReplicas", 0) == s->replicas &&
+           cj_int(status, "observedGeneration", 0) >= cj_int(s->d, "metadata.generation", 0);
 }
 
 /* kube's calculateStatus + syncRolloutStatus. base is the status before this sync (with any
@@ -507,8 +502,8 @@ static cJSON *compute_status(dsync *s, const cJSON *base, bool paused)
     static const char *const names[5] = {"replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
                                          "unavailableReplicas"};
     cJSON *out = cJSON_CreateObject();
-    if (num(s->d, "metadata.generation", 0))
-        cJSON_AddNumberToObject(out, "observedGeneration", num(s->d, "metadata.generation", 0));
+    if (cj_int(s->d, "metadata.generation", 0))
+        cJSON_AddNumberToObject(out, "observedGeneration", cj_int(s->d, "metadata.generation", 0));
     for (int i = 0; i < 5; i++)
         if (counts[i]) /* omitempty, as the apps/v1 type */
             cJSON_AddNumberToObject(out, names[i], counts[i]);
@@ -527,7 +522,7 @@ static cJSON *compute_status(dsync *s, const cJSON *base, bool paused)
 
     cJSON *cur = find_condition(conds, "Progressing");
     const char *reason = cj_str(cur, "reason");
-    int deadline = num(s->d, "spec.progressDeadlineSeconds", 600);
+    int deadline = cj_int(s->d, "spec.progressDeadlineSeconds", 600);
     bool has_deadline = deadline != 2147483647;
     if (paused) {
         if (!reason || strcmp(reason, "DeploymentPaused"))
@@ -543,7 +538,7 @@ static cJSON *compute_status(dsync *s, const cJSON *base, bool paused)
     cur = find_condition(conds, "Progressing");
     reason = cj_str(cur, "reason");
     /* a finished rollout (now just scaling or resyncing) is not estimated again */
-    if (num(out, "replicas", 0) == num(out, "updatedReplicas", 0) && reason && !strcmp(reason, "NewReplicaSetAvailable"))
+    if (cj_int(out, "replicas", 0) == cj_int(out, "updatedReplicas", 0) && reason && !strcmp(reason, "NewReplicaSetAvailable"))
         return out;
     char msg[400];
     const char *rsname = cj_str(s->fresh, "metadata.name");
@@ -553,11 +548,11 @@ static cJSON *compute_status(dsync *s, const cJSON *base, bool paused)
         return out;
     }
     /* progress: more updated, ready or available pods, or fewer old ones, than base reported */
-    int old_before = num(base, "replicas", 0) - num(base, "updatedReplicas", 0);
-    int old_now = num(out, "replicas", 0) - num(out, "updatedReplicas", 0);
-    if (num(out, "updatedReplicas", 0) > num(base, "updatedReplicas", 0) || old_now < old_before ||
-        num(out, "readyReplicas", 0) > num(base, "readyReplicas", 0) ||
-        num(out, "availableReplicas", 0) > num(base, "availableReplicas", 0)) {
+    int old_before = cj_int(base, "replicas", 0) - cj_int(base, "updatedReplicas", 0);
+    int old_now = cj_int(out, "replicas", 0) - cj_int(out, "updatedReplicas", 0);
+    if (cj_int(out, "updatedReplicas", 0) > cj_int(base, "updatedReplicas", 0) || old_now < old_before ||
+        cj_int(out, "readyReplicas", 0) > cj_int(base, "readyReplicas", 0) ||
+        cj_int(out, "availableReplicas", 0) > cj_int(base, "availableReplicas", 0)) {
         snprintf(msg, sizeof msg, "ReplicaSet \"%s\" is progressing.", rsname ? rsname : s->name);
         set_condition(conds, "Progressing", "True", "ReplicaSetUpdated", msg, now, true);
         return out;
@@ -636,7 +631,7 @@ static void sync_deployment(fakeapi *f, const char *ns, const char *name)
         cJSON_Delete(d);
         return;
     }
-    dsync s = {.f = f, .d = d, .ns = ns, .name = name, .replicas = num(d, "spec.replicas", 1)};
+    dsync s = {.f = f, .d = d, .ns = ns, .name = name, .replicas = cj_int(d, "spec.replicas", 1)};
     fenceposts(&s);
     const char *uid = cj_str(d, "metadata.uid");
     cJSON *list = fa_sim_dependents(f, uid, RS_KEY), *rs;

@@ -20,7 +20,6 @@
 /* EndpointSlice writes carry the slice controller's own name as the actor. */
 static const fa_sim_ctl slicer = {"endpointslice-controller", NULL, NULL};
 
-static bool str_eq(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 
 /* A selector (map of label = value) with at least one entry; NULL otherwise. */
 static const cJSON *selector_of(const cJSON *svc)
@@ -61,7 +60,7 @@ static int target_port(const cJSON *svc_port, const cJSON *pod)
     {
         const char *pp = cj_str(p, "protocol") ? cj_str(p, "protocol") : "TCP";
         const cJSON *num = cJSON_GetObjectItemCaseSensitive(p, "containerPort");
-        if (str_eq(cj_str(p, "name"), tp->valuestring) && str_eq(pp, proto) && cJSON_IsNumber(num))
+        if (cj_streq(cj_str(p, "name"), tp->valuestring) && cj_streq(pp, proto) && cJSON_IsNumber(num))
             return (int)num->valuedouble;
     }
     return -1;
@@ -124,7 +123,7 @@ static member *members_of(const cJSON *svc, const cJSON *pods, size_t *n)
     cJSON_ArrayForEach(p, pods)
     {
         const char *ip = cj_str(p, "status.podIP"), *phase = cj_str(p, "status.phase");
-        if (!ip || !*ip || str_eq(phase, "Succeeded") || str_eq(phase, "Failed") ||
+        if (!ip || !*ip || cj_streq(phase, "Succeeded") || cj_streq(phase, "Failed") ||
             !selects(sel, cj_get(p, "metadata.labels")))
             continue;
         m[*n] = (member){p, ip, publish || fa_sim_pod_ready(p), cj_get(p, "metadata.deletionTimestamp") != NULL};
@@ -229,7 +228,7 @@ static cJSON *labels_for(const cJSON *svc)
 {
     const cJSON *l = cj_get(svc, "metadata.labels");
     cJSON *out = cJSON_IsObject(l) ? cJSON_Duplicate(l, 1) : cJSON_CreateObject();
-    if (str_eq(cj_str(svc, "spec.clusterIP"), "None"))
+    if (cj_streq(cj_str(svc, "spec.clusterIP"), "None"))
         cj_set_str(out, "service.kubernetes.io/headless", "");
     return out;
 }
@@ -290,7 +289,7 @@ static const char *label(const cJSON *obj, const char *key)
 
 static bool ours(const cJSON *slice, const char *svc_name)
 {
-    return str_eq(label(slice, SERVICE_NAME), svc_name) && str_eq(label(slice, MANAGED_BY), SLICE_CONTROLLER);
+    return cj_streq(label(slice, SERVICE_NAME), svc_name) && cj_streq(label(slice, MANAGED_BY), SLICE_CONTROLLER);
 }
 
 /* The slices the service should have: one per distinct port set (with its endpoints sorted by
@@ -362,7 +361,7 @@ static void sync_slices(fakeapi *f, const cJSON *svc, const member *m, size_t n)
                 i++;
             }
         }
-        if (pick && str_eq(cj_str(pick, "addressType"), "IPv4") &&
+        if (pick && cj_streq(cj_str(pick, "addressType"), "IPv4") &&
             same_or_empty(cJSON_GetObjectItemCaseSensitive(pick, "ports"), want[g].ports) &&
             same_or_empty(cJSON_GetObjectItemCaseSensitive(pick, "endpoints"), want[g].items) &&
             cj_equal(cj_get(pick, "metadata.labels"), labels)) {
@@ -403,7 +402,7 @@ static void sync_slices(fakeapi *f, const cJSON *svc, const member *m, size_t n)
     i = 0;
     cJSON_ArrayForEach(s, all)
     {
-        if (str_eq(label(s, SERVICE_NAME), name) && str_eq(label(s, MANAGED_BY), SLICE_CONTROLLER) &&
+        if (cj_streq(label(s, SERVICE_NAME), name) && cj_streq(label(s, MANAGED_BY), SLICE_CONTROLLER) &&
             (!used[i] || !fa_sim_controlled_by(s, uid)))
             fa_sim_write(f, &slicer, "DELETE", "endpointslices.discovery.k8s.io", ns, cj_str(s, "metadata.name"),
                          NULL, NULL, NULL, NULL);
@@ -439,7 +438,7 @@ static void endpoints_on_change(fakeapi *f, const fa_change *c)
         fa_sim_enqueue(f, &fa_sim_endpoints, c->ns, c->name, fa_sim_now(f));
     } else if (!strcmp(key, "endpointslices.discovery.k8s.io") && !strcmp(c->type, "DELETED")) {
         const char *svc = label(c->obj, SERVICE_NAME);
-        if (svc && str_eq(label(c->obj, MANAGED_BY), SLICE_CONTROLLER))
+        if (svc && cj_streq(label(c->obj, MANAGED_BY), SLICE_CONTROLLER))
             fa_sim_enqueue(f, &fa_sim_endpoints, c->ns, svc, fa_sim_now(f));
     } else if (!strcmp(key, "pods")) {
         /* every service in the namespace selecting the pod before or after the change */
@@ -475,7 +474,7 @@ static void endpoints_sync(fakeapi *f, const char *ns, const char *name)
         service_gone(f, ns, name);
         return;
     }
-    if (selector_of(svc) && !str_eq(cj_str(svc, "spec.type"), "ExternalName")) {
+    if (selector_of(svc) && !cj_streq(cj_str(svc, "spec.type"), "ExternalName")) {
         cJSON *pods = fa_sim_list(f, "pods", ns);
         size_t n;
         member *m = members_of(svc, pods, &n);

@@ -31,7 +31,6 @@ typedef enum {
     OWNER_WAITING, /* exists, being deleted in foreground: waits for its dependents */
 } owner_state;
 
-static bool deleting(const cJSON *o) { return cj_get(o, "metadata.deletionTimestamp") != NULL; }
 
 static bool has_finalizer(const cJSON *o, const char *fin)
 {
@@ -109,7 +108,7 @@ static void gc_on_change(fakeapi *f, const fa_change *c)
         cJSON_ArrayForEach(ref, refs) enqueue_owner(f, c->ns, ref);
         return;
     }
-    if (deleting(c->obj) && (has_finalizer(c->obj, FOREGROUND) || has_finalizer(c->obj, ORPHAN)))
+    if (fa_deleting(c->obj) && (has_finalizer(c->obj, FOREGROUND) || has_finalizer(c->obj, ORPHAN)))
         enqueue_obj(f, c->res->key, c->ns, c->name);
     if (!strcmp(c->type, "ADDED")) {
         /* a new dependent: its owners must exist (a reference with a stale uid counts as absent) */
@@ -206,7 +205,7 @@ static owner_state owner_of(fakeapi *f, const char *dep_ns, const cJSON *ref, co
     cJSON *o = fa_sim_get(f, res->key, res->namespaced ? dep_ns : "", name);
     const char *ouid = cj_str(o, "metadata.uid");
     owner_state st = !ouid || strcmp(ouid, uid)                            ? OWNER_ABSENT
-                     : deleting(o) && has_finalizer(o, FOREGROUND) ? OWNER_WAITING
+                     : fa_deleting(o) && has_finalizer(o, FOREGROUND) ? OWNER_WAITING
                                                                             : OWNER_SOLID;
     cJSON_Delete(o);
     return st;
@@ -361,7 +360,7 @@ static bool process_foreground(fakeapi *f, const char *key, const char *ns, cons
     bool ok = true;
     for (size_t i = 0; i < deps.n; i++) {
         cJSON *d = fa_sim_get(f, deps.v[i].key, deps.v[i].ns, deps.v[i].name);
-        if (d && !deleting(d))
+        if (d && !fa_deleting(d))
             ok &= attempt_to_delete(f, deps.v[i].key, deps.v[i].ns, d, NULL);
         cJSON_Delete(d);
     }
@@ -403,7 +402,7 @@ static bool sync_gone(fakeapi *f, const char *uid)
     for (size_t i = 0; i < deps.n; i++) {
         cJSON *d = fa_sim_get(f, deps.v[i].key, deps.v[i].ns, deps.v[i].name);
         /* one being deleted already goes (in foreground it is handled as an owner) */
-        if (d && !deleting(d))
+        if (d && !fa_deleting(d))
             ok &= attempt_to_delete(f, deps.v[i].key, deps.v[i].ns, d, uid);
         cJSON_Delete(d);
     }
@@ -423,7 +422,7 @@ static void gc_sync(fakeapi *f, const char *ns, const char *name)
         char key[512];
         snprintf(key, sizeof key, "%.*s", (int)(slash - name), name);
         cJSON *obj = fa_sim_get(f, key, ns, slash + 1);
-        if (obj && deleting(obj)) {
+        if (obj && fa_deleting(obj)) {
             /* orphan first: afterwards nothing is left for a foreground finalizer to wait for */
             if (has_finalizer(obj, ORPHAN))
                 ok = process_orphan(f, key, ns, obj);

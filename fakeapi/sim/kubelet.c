@@ -28,12 +28,11 @@ static const fa_sim_ctl scheduler = {"default-scheduler", NULL, NULL};
 
 /* ---- small helpers ---- */
 
-static bool str_eq(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 
 static const cJSON *find_named(const cJSON *arr, const char *field, const char *value)
 {
     const cJSON *e;
-    cJSON_ArrayForEach(e, arr) if (str_eq(cj_str(e, field), value)) return e;
+    cJSON_ArrayForEach(e, arr) if (cj_streq(cj_str(e, field), value)) return e;
     return NULL;
 }
 
@@ -136,7 +135,7 @@ static bool ipam_valid(fakeapi *f, const ipam *s)
     if (!s->last)
         return false;
     cJSON *p = fa_sim_get(f, "pods", s->ns, s->name);
-    bool ok = p && str_eq(cj_str(p, "metadata.uid"), s->uid) && ip_offset(cj_str(p, "status.podIP")) == s->last;
+    bool ok = p && cj_streq(cj_str(p, "metadata.uid"), s->uid) && ip_offset(cj_str(p, "status.podIP")) == s->last;
     cJSON_Delete(p);
     return ok;
 }
@@ -213,7 +212,7 @@ static cJSON *condition(const cJSON *old_conds, const char *type, bool status, c
     cJSON_AddStringToObject(c, "type", type);
     cJSON_AddStringToObject(c, "status", st);
     cJSON_AddNullToObject(c, "lastProbeTime");
-    const char *ltt = old && str_eq(cj_str(old, "status"), st) ? cj_str(old, "lastTransitionTime") : NULL;
+    const char *ltt = old && cj_streq(cj_str(old, "status"), st) ? cj_str(old, "lastTransitionTime") : NULL;
     cJSON_AddStringToObject(c, "lastTransitionTime", ltt ? ltt : ts(now, buf));
     if (reason)
         cJSON_AddStringToObject(c, "reason", reason);
@@ -224,8 +223,8 @@ static cJSON *condition(const cJSON *old_conds, const char *type, bool status, c
 
 static bool kubelet_condition(const char *type)
 {
-    return str_eq(type, "Initialized") || str_eq(type, "Ready") || str_eq(type, "ContainersReady") ||
-           str_eq(type, "PodScheduled");
+    return cj_streq(type, "Initialized") || cj_streq(type, "Ready") || cj_streq(type, "ContainersReady") ||
+           cj_streq(type, "PodScheduled");
 }
 
 /* The time the pod's containers start (and, for a normal image, it is Ready): creationTimestamp
@@ -273,7 +272,7 @@ static cJSON *container_status(fakeapi *f, const cJSON *pod, const cJSON *c, con
     cJSON *last = cJSON_AddObjectToObject(o, "lastState");
     long restarts = 0;
     bool ready = false, started = false;
-    if (rule && rule->crash_loop && str_eq(policy, "Never")) {
+    if (rule && rule->crash_loop && cj_streq(policy, "Never")) {
         /* runs once, exits 1, is never restarted */
         container_id(cid, uid, cname, 0);
         cJSON *t = cJSON_AddObjectToObject(state, "terminated");
@@ -334,7 +333,7 @@ static cJSON *init_status(const cJSON *pod, const cJSON *c, const cJSON *old, in
     char buf[32], cid[80], iid[640];
     container_id(cid, cj_str(pod, "metadata.uid"), cname, 0);
     image_id(iid, sizeof iid, image);
-    bool sidecar = str_eq(cj_str(c, "restartPolicy"), "Always");
+    bool sidecar = cj_streq(cj_str(c, "restartPolicy"), "Always");
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", cname ? cname : "");
     cJSON *state = cJSON_AddObjectToObject(o, "state");
@@ -404,7 +403,7 @@ static cJSON *started_status(fakeapi *f, const cJSON *pod, int64_t now, int64_t 
     {
         const char *type = cj_str(g, "conditionType");
         const cJSON *gc = find_named(old_conds, "type", type);
-        if (gc && str_eq(cj_str(gc, "status"), "True"))
+        if (gc && cj_streq(cj_str(gc, "status"), "True"))
             continue;
         size_t n = strlen(gates_msg);
         if (gc)
@@ -492,7 +491,7 @@ static void bind_pod(fakeapi *f, const cJSON *pod)
     cJSON *old = cJSON_GetObjectItemCaseSensitive(st, "conditions");
     cJSON *conds = cJSON_CreateArray();
     const cJSON *c;
-    cJSON_ArrayForEach(c, old) if (!str_eq(cj_str(c, "type"), "PodScheduled"))
+    cJSON_ArrayForEach(c, old) if (!cj_streq(cj_str(c, "type"), "PodScheduled"))
         cJSON_AddItemToArray(conds, cJSON_Duplicate(c, 1));
     cJSON_AddItemToArray(conds, condition(NULL, "PodScheduled", true, NULL, NULL, fa_sim_now(f)));
     cj_set(st, "conditions", conds);
@@ -512,8 +511,8 @@ static void container_events(fakeapi *f, const cJSON *pod, const cJSON *spec, co
     const char *cname = cj_str(spec, "name"), *image = cj_str(spec, "image");
     const char *cid = cj_str(cur, "containerID");
     bool ran = cj_get(cur, "state.running") || cj_get(cur, "state.terminated") || cj_get(cur, "lastState.terminated");
-    if (ran && !str_eq(cj_str(prev, "containerID"), cid)) {
-        if (str_eq(cj_str(spec, "imagePullPolicy"), "Always")) {
+    if (ran && !cj_streq(cj_str(prev, "containerID"), cid)) {
+        if (cj_streq(cj_str(spec, "imagePullPolicy"), "Always")) {
             fa_sim_event(f, "kubelet", pod, "Normal", "Pulling", "Pulling image \"%s\"", image ? image : "");
             fa_sim_event(f, "kubelet", pod, "Normal", "Pulled",
                          "Successfully pulled image \"%s\" in 0s (0s including waiting)", image ? image : "");
@@ -525,7 +524,7 @@ static void container_events(fakeapi *f, const cJSON *pod, const cJSON *spec, co
         fa_sim_event(f, "kubelet", pod, "Normal", "Started", "Started container %s", cname ? cname : "");
     }
     const char *crashed = cj_str(cur, "lastState.terminated.finishedAt");
-    if (crashed && cj_get(cur, "state.waiting") && !str_eq(cj_str(prev, "lastState.terminated.containerID"), cid))
+    if (crashed && cj_get(cur, "state.waiting") && !cj_streq(cj_str(prev, "lastState.terminated.containerID"), cid))
         fa_sim_event(f, "kubelet", pod, "Warning", "BackOff",
                      "Back-off restarting failed container %s in pod %s_%s(%s)", cname ? cname : "",
                      cj_str(pod, "metadata.name"), cj_str(pod, "metadata.namespace"),
@@ -537,7 +536,7 @@ static void run_pod(fakeapi *f, cJSON *pod)
 {
     const char *ns = cj_str(pod, "metadata.namespace"), *name = cj_str(pod, "metadata.name");
     const char *phase = cj_str(pod, "status.phase");
-    if (str_eq(phase, "Succeeded") || str_eq(phase, "Failed"))
+    if (cj_streq(phase, "Succeeded") || cj_streq(phase, "Failed"))
         return;
     int64_t now = fa_sim_now(f), t0 = ready_time(f, pod);
     if (now < t0) {
@@ -592,7 +591,7 @@ static void finish_deletion(fakeapi *f, const cJSON *pod)
      * report anyway (containers terminated, not ready). Nothing happens here when the DELETE
      * worked, or when finalizers rightly keep the pod. */
     cJSON *left = fa_sim_get(f, "pods", ns, name);
-    if (left && str_eq(cj_str(left, "metadata.uid"), uid) &&
+    if (left && cj_streq(cj_str(left, "metadata.uid"), uid) &&
         cJSON_GetArraySize(cj_get(left, "metadata.finalizers")) == 0 &&
         num_or(left, "metadata.deletionGracePeriodSeconds", 0) != 0) {
         char buf[32], cid[80];
@@ -636,7 +635,7 @@ static void finish_deletion(fakeapi *f, const cJSON *pod)
         cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(st, "conditions"))
         {
             const char *type = cj_str(c, "type");
-            bool down = str_eq(type, "Ready") || str_eq(type, "ContainersReady");
+            bool down = cj_streq(type, "Ready") || cj_streq(type, "ContainersReady");
             cJSON_AddItemToArray(conds, down ? condition(c, type, false, "PodCompleted", NULL, due)
                                              : cJSON_Duplicate(c, 1));
         }
@@ -680,7 +679,7 @@ static void kubelet_sync(fakeapi *f, const char *ns, const char *key)
         return;
     const char *node = cj_str(pod, "spec.nodeName");
     if (cj_get(pod, "metadata.deletionTimestamp")) {
-        if (str_eq(node, NODE)) {
+        if (cj_streq(node, NODE)) {
             if (kill) { /* only containers that run have something to stop */
                 const cJSON *c;
                 cJSON_ArrayForEach(c, cj_get(pod, "status.containerStatuses")) if (cj_get(c, "state.running"))
@@ -691,7 +690,7 @@ static void kubelet_sync(fakeapi *f, const char *ns, const char *key)
         }
     } else if (!node) {
         bind_pod(f, pod);
-    } else if (str_eq(node, NODE)) {
+    } else if (cj_streq(node, NODE)) {
         run_pod(f, pod);
     } /* bound to a node nobody simulates: stays as it is, as on a cluster without that node */
     cJSON_Delete(pod);

@@ -17,11 +17,6 @@
 #define RETRY_MS 1000      /* back-off after a failed write (kube's rate-limited requeue) */
 #define DELETION_COST "controller.kubernetes.io/pod-deletion-cost"
 
-static int num(const cJSON *o, const char *path, int def)
-{
-    const cJSON *v = cj_get(o, path);
-    return cJSON_IsNumber(v) ? (int)v->valuedouble : def;
-}
 
 /* A string member by key, not dotted path: label and annotation keys may have dots in them. */
 static const char *member(const cJSON *o, const char *key)
@@ -30,12 +25,11 @@ static const char *member(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool deleting(const cJSON *o) { return cj_get(o, "metadata.deletionTimestamp") != NULL; }
 
 static bool active(const cJSON *pod)
 {
     const char *phase = cj_str(pod, "status.phase");
-    return !deleting(pod) && !(phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed")));
+    return !fa_deleting(pod) && !(phase && (!strcmp(phase, "Succeeded") || !strcmp(phase, "Failed")));
 }
 
 /* The Ready condition's lastTransitionTime in ms, or -1 when unknown. */
@@ -237,7 +231,7 @@ static ranked rank_of(const cJSON *pod)
         const cJSON *cs;
         cJSON_ArrayForEach(cs, cj_get(pod, lists[i]))
         {
-            int n = num(cs, "restartCount", 0);
+            int n = cj_int(cs, "restartCount", 0);
             if (n > r.restarts)
                 r.restarts = n;
         }
@@ -290,7 +284,7 @@ static void delete_pods(fakeapi *f, const cJSON *rs, const char *ns, ranked *pod
 static cJSON *compute_status(fakeapi *f, const cJSON *rs, const cJSON *pods, const char *create_err, int64_t *later)
 {
     int replicas = 0, labeled = 0, ready = 0, avail = 0;
-    int min_ready = num(rs, "spec.minReadySeconds", 0);
+    int min_ready = cj_int(rs, "spec.minReadySeconds", 0);
     int64_t now = fa_sim_now(f);
     const cJSON *want = cj_get(rs, "spec.template.metadata.labels"), *p;
     cJSON_ArrayForEach(p, pods)
@@ -312,8 +306,8 @@ static cJSON *compute_status(fakeapi *f, const cJSON *rs, const cJSON *pods, con
         cJSON_AddNumberToObject(st, "readyReplicas", ready);
     if (avail)
         cJSON_AddNumberToObject(st, "availableReplicas", avail);
-    if (num(rs, "metadata.generation", 0))
-        cJSON_AddNumberToObject(st, "observedGeneration", num(rs, "metadata.generation", 0));
+    if (cj_int(rs, "metadata.generation", 0))
+        cJSON_AddNumberToObject(st, "observedGeneration", cj_int(rs, "metadata.generation", 0));
     cJSON *conds = cJSON_CreateArray();
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(old, "conditions"))
@@ -374,7 +368,7 @@ static cJSON *owned_pods(fakeapi *f, const char *uid)
 static void sync_replicaset(fakeapi *f, const char *ns, const char *name)
 {
     cJSON *rs = fa_sim_get(f, "replicasets.apps", ns, name);
-    if (!rs || deleting(rs)) { /* a deleting ReplicaSet is the garbage collector's business */
+    if (!rs || fa_deleting(rs)) { /* a deleting ReplicaSet is the garbage collector's business */
         cJSON_Delete(rs);
         return;
     }
@@ -383,7 +377,7 @@ static void sync_replicaset(fakeapi *f, const char *ns, const char *name)
     int nactive = 0;
     const cJSON *p;
     cJSON_ArrayForEach(p, pods) nactive += active(p);
-    int diff = num(rs, "spec.replicas", 1) - nactive;
+    int diff = cj_int(rs, "spec.replicas", 1) - nactive;
     char err[512];
     const char *create_err = NULL;
     bool wrote = diff != 0;
