@@ -12,6 +12,7 @@
  * The client is one thread: sequential requests on one reused connection (curl easy), and for
  * the fan-out a curl multi handle driven by epoll (curl_multi_socket_action), so that a hundred
  * idle streams cost nothing while one of them is busy. */
+#include "bench/bench.h"
 #include "common/buf.h"
 #include "fakeapi/fakeapi.h"
 
@@ -46,24 +47,7 @@
 
 static char g_tmpdir[4096]; /* removed at exit when set */
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_fakeapi: FAILED: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void buf_reset(co_buf *b)
 {
@@ -1018,6 +1002,7 @@ static void bench_fanout(client *c, long m, int64_t budget_ns, bool paced)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_fakeapi";
     bool quick = false;
     const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     for (int i = 1; i < argc; i++) {

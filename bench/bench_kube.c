@@ -42,6 +42,7 @@
  * burst 10. Times are medians of REPS runs, interleaved with their baselines so that a noisy
  * neighbour hits both. --quick does a tenth of the work. Any failed request, lost event or cache
  * content different from the server's exits non-zero. */
+#include "bench/bench.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "controller/kube/client.h"
@@ -72,24 +73,7 @@ static long g_npods = 10000, g_writes = 20000;
 
 /* ---- small helpers ---- */
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_kube: FAILED: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int64_t thread_cpu_ns(void)
 {
@@ -573,6 +557,7 @@ static void check_label(kube_informer *inf, long last_write)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_kube";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--quick")) {
             g_npods /= 10;

@@ -2,6 +2,7 @@
  * scenario file: the virtual time it covers, the wall-clock time it takes, and their ratio (the
  * speed-up over running the same steps on a real cluster, where the same waits take real time);
  * then the directory's totals. Usage: bench_scenarios [DIR] (default: scenarios). */
+#include "bench/bench.h"
 #include "scenarios/runner/runner.h"
 
 #include <curl/curl.h>
@@ -11,17 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_scenarios";
     const char *dir = argc > 1 ? argv[1] : "scenarios";
     DIR *d = opendir(dir);
     if (!d) {

@@ -3,6 +3,7 @@
  * second and peak memory, beside kwok's published CI figure (10,000 pods Running within 60 s
  * through a real API server, about 167 pods/s) and a ceiling measured in this run: the same
  * number of bare pod creations through the same in-process API path, with no simulation. */
+#include "bench/bench.h"
 #include "common/clock.h"
 #include "fakeapi/fakeapi.h"
 
@@ -13,12 +14,6 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void must(unsigned code, const char *what)
 {
@@ -41,6 +36,7 @@ static long count_ready(fakeapi *f)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_sim";
     int nrs = 1000, replicas = 10;
     if (argc > 1 && !strcmp(argv[1], "--quick"))
         nrs = 100;

@@ -225,25 +225,19 @@ static int status_verb(kube_client *c, const char *ns, const char *name, const c
     return patch_rollout(c, ns, name, body, NULL, st);
 }
 
-int ro_abort(kube_client *c, const char *ns, const char *name, kube_status *st)
+/* abort and retry differ only in the value of status.abort */
+static int set_abort(kube_client *c, const char *ns, const char *name, bool abort, kube_status *st)
 {
     kube_status local;
     if (!st)
         st = &local;
-    if (status_verb(c, ns, name, "{\"status\":{\"abort\":true}}", st) != 0)
+    if (status_verb(c, ns, name, abort ? "{\"status\":{\"abort\":true}}" : "{\"status\":{\"abort\":false}}", st) != 0)
         return -1;
-    return done(st, "rollout '%s' aborted", name);
+    return abort ? done(st, "rollout '%s' aborted", name) : done(st, "rollout '%s' retried", name);
 }
 
-int ro_retry(kube_client *c, const char *ns, const char *name, kube_status *st)
-{
-    kube_status local;
-    if (!st)
-        st = &local;
-    if (status_verb(c, ns, name, "{\"status\":{\"abort\":false}}", st) != 0)
-        return -1;
-    return done(st, "rollout '%s' retried", name);
-}
+int ro_abort(kube_client *c, const char *ns, const char *name, kube_status *st) { return set_abort(c, ns, name, true, st); }
+int ro_retry(kube_client *c, const char *ns, const char *name, kube_status *st) { return set_abort(c, ns, name, false, st); }
 
 /* ---- pause (cmd/pause/pause.go), resume ---- */
 
