@@ -3,6 +3,7 @@
  * one request back while others are served, closing watch streams, compaction and the 410 it
  * causes, and the admin endpoint's validation. */
 #include "cu.h"
+#include "http.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "fakeapi/fakeapi.h"
@@ -19,13 +20,7 @@ static fakeapi *srv;
 
 static const char *CM = "/api/v1/namespaces/default/configmaps";
 
-typedef struct {
-    long code;
-    char *body;
-    char *headers;
-    double ms; /* how long it took */
-    CURLcode rc;
-} resp;
+typedef th_resp resp;
 
 static double now_ms(void)
 {
@@ -34,47 +29,10 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static size_t sink(char *p, size_t sz, size_t n, void *ud)
-{
-    co_buf_add(ud, p, sz * n);
-    return sz * n;
-}
-
 /* One request on its own connection to server s. */
 static resp request_to(fakeapi *s, const char *method, const char *path, const char *ct, const char *payload)
 {
-    CURL *c = curl_easy_init();
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", fakeapi_url(s), path);
-    co_buf b = {0}, h = {0};
-    struct curl_slist *hdrs = NULL;
-    char hdr[128];
-    snprintf(hdr, sizeof hdr, "Content-Type: %s", ct ? ct : "application/json");
-    hdrs = curl_slist_append(hdrs, hdr);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "test-faults");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    if (payload)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-    resp r = {0};
-    double t0 = now_ms();
-    r.rc = curl_easy_perform(c);
-    r.ms = now_ms() - t0;
-    if (r.rc == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.code);
-    curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
-    co_buf_add(&b, "", 0);
-    co_buf_add(&h, "", 0);
-    r.body = co_buf_take(&b);
-    r.headers = co_buf_take(&h);
-    return r;
+    return th_request(fakeapi_url(s), method, path, ct, payload, "test-faults");
 }
 
 static resp request(const char *method, const char *path, const char *ct, const char *payload)
@@ -82,11 +40,7 @@ static resp request(const char *method, const char *path, const char *ct, const 
     return request_to(srv, method, path, ct, payload);
 }
 
-static void resp_free(resp *r)
-{
-    free(r->body);
-    free(r->headers);
-}
+static void resp_free(resp *r) { th_free(r); }
 
 /* Sends a request and returns only its code. */
 static long code_of(const char *method, const char *path, const char *ct, const char *payload)

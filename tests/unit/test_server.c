@@ -2,6 +2,7 @@
  * resourceVersion and generation, the status split, no-op writes, scale, watch semantics and
  * the Status objects errors map to. */
 #include "cu.h"
+#include "http.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "fakeapi/fakeapi.h"
@@ -15,38 +16,13 @@
 
 static fakeapi *srv;
 
-static size_t sink(char *p, size_t sz, size_t n, void *ud)
-{
-    co_buf_add(ud, p, sz * n);
-    return sz * n;
-}
-
 /* Sends one request; returns the HTTP code and stores the raw body in *body (caller frees). */
 static long http_raw(const char *method, const char *path, const char *ct, const char *payload, char **body)
 {
-    CURL *c = curl_easy_init();
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", fakeapi_url(srv), path);
-    co_buf b = {0};
-    struct curl_slist *h = NULL;
-    char hdr[128];
-    snprintf(hdr, sizeof hdr, "Content-Type: %s", ct ? ct : "application/json");
-    h = curl_slist_append(h, hdr);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    if (payload)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-    long code = 0;
-    if (curl_easy_perform(c) == CURLE_OK)
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    *body = co_buf_take(&b);
-    return code;
+    th_resp r = th_request(fakeapi_url(srv), method, path, ct, payload, NULL);
+    free(r.headers);
+    *body = r.body;
+    return r.code;
 }
 
 static cJSON *http(const char *method, const char *path, const char *ct, const char *payload, long *code)
