@@ -691,4 +691,4 @@ static void sync_deployment(fakeapi *f, const char *ns, const char *name)
     cJSON_Delete(d);
 }
 
-const fa_sim_ctl fa_sim_deployment = {"deployment-controller", on_change, sync_deployment};
+const fa_sim_ctl fa_sim_deployment = {.name = "deployment-controller", .on_change = on_change, .sync = sync_deployment};

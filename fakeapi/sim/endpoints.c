@@ -18,7 +18,7 @@
 #define SERVICE_NAME "kubernetes.io/service-name"
 
 /* EndpointSlice writes carry the slice controller's own name as the actor. */
-static const fa_sim_ctl slicer = {"endpointslice-controller", NULL, NULL};
+static const fa_sim_ctl slicer = {.name = "endpointslice-controller"};
 
 
 /* A selector (map of label = value) with at least one entry; NULL otherwise. */
@@ -486,4 +486,4 @@ static void endpoints_sync(fakeapi *f, const char *ns, const char *name)
     cJSON_Delete(svc);
 }
 
-const fa_sim_ctl fa_sim_endpoints = {"endpoint-controller", endpoints_on_change, endpoints_sync};
+const fa_sim_ctl fa_sim_endpoints = {.name = "endpoint-controller", .on_change = endpoints_on_change, .sync = endpoints_sync};

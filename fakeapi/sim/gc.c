@@ -437,4 +437,4 @@ static void gc_sync(fakeapi *f, const char *ns, const char *name)
         fa_sim_enqueue(f, &fa_sim_gc, ns, name, fa_sim_now(f) + RETRY_MS);
 }
 
-const fa_sim_ctl fa_sim_gc = {"garbage-collector", gc_on_change, gc_sync};
+const fa_sim_ctl fa_sim_gc = {.name = "garbage-collector", .on_change = gc_on_change, .sync = gc_sync};

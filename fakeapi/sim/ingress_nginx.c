@@ -968,7 +968,7 @@ static void status_sync(fakeapi *f, const char *ns, const char *name)
     cJSON_Delete(ing);
 }
 
-const fa_sim_ctl fa_sim_ingress_nginx = {"ingress-nginx", status_on_change, status_sync};
+const fa_sim_ctl fa_sim_ingress_nginx = {.name = "ingress-nginx", .on_change = status_on_change, .sync = status_sync};
 
 /* ---- the HTTP port ---- */
 

@@ -9,7 +9,6 @@
  * would not change. The one exception is the pod IP allocator (see "Pod IPs" below). */
 #include "fakeapi/sim/sim.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,7 @@
 #define BACKOFF_MAX_MS 300000
 
 /* The scheduler's writes carry its own name as the actor, as a real binding would. */
-static const fa_sim_ctl scheduler = {"default-scheduler", NULL, NULL};
+static const fa_sim_ctl scheduler = {.name = "default-scheduler"};
 
 /* ---- small helpers ---- */
 
@@ -97,27 +96,16 @@ static char *ts(int64_t ms, char buf[32]) { return co_time_rfc3339(ms, buf); }
  * the /16 so that a benchmark's ten thousand pods fit), wrapping and skipping addresses in use
  * after 10.244.255.254.
  *
- * The counter would belong in the controller's per-server state, but the framework gives
- * controllers none (a fa_sim_ctl is a const table), and a static counter would carry over from
- * one server to the next in the same process, breaking same-seed determinism. So the counter is
- * cached per server address, and the cache is trusted only while the pod it was last handed to
- * still holds that address in this server's store: a new server reusing a freed address, or a
- * restart from a database file, fails that check, and the counter is then rebuilt from the pods
- * in the store (highest address in use). Both paths are functions of the store, so runs stay
- * deterministic. */
+ * The counter is the kubelet's per-server state. It starts at zero when the server starts,
+ * and is then rebuilt from the pods in the store (after the highest address in use), so a
+ * restart from a database file continues where it stopped and runs stay deterministic. */
 
 #define IP_LAST 65534u /* offsets 1 .. 65534 in 10.244.0.0/16 */
 
 typedef struct {
-    const fakeapi *f;
-    uint32_t last;   /* offset handed out last */
-    bool wrapped;    /* past the end once: every allocation must skip addresses in use */
-    char ns[64], name[256], uid[40];
+    uint32_t last; /* offset handed out last; 0 = not known yet */
+    bool wrapped;  /* past the end once: every allocation must skip addresses in use */
 } ipam;
-
-static ipam ipams[8];
-static unsigned ipam_victim;
-static pthread_mutex_t ipam_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static uint32_t ip_offset(const char *ip)
 {
@@ -129,16 +117,6 @@ static uint32_t ip_offset(const char *ip)
 }
 
 static void ip_string(char out[20], uint32_t off) { snprintf(out, 20, "10.244.%u.%u", off >> 8, off & 255); }
-
-static bool ipam_valid(fakeapi *f, const ipam *s)
-{
-    if (!s->last)
-        return false;
-    cJSON *p = fa_sim_get(f, "pods", s->ns, s->name);
-    bool ok = p && cj_streq(cj_str(p, "metadata.uid"), s->uid) && ip_offset(cj_str(p, "status.podIP")) == s->last;
-    cJSON_Delete(p);
-    return ok;
-}
 
 /* Offsets in use by pods in the store; *max gets the highest. Caller frees. */
 static uint8_t *ips_in_use(fakeapi *f, uint32_t *max)
@@ -160,21 +138,11 @@ static uint8_t *ips_in_use(fakeapi *f, uint32_t *max)
     return used;
 }
 
-static void allocate_ip(fakeapi *f, const cJSON *pod, char out[20])
+static void allocate_ip(fakeapi *f, char out[20])
 {
-    pthread_mutex_lock(&ipam_mu);
-    ipam *s = NULL;
-    for (size_t i = 0; i < sizeof ipams / sizeof ipams[0] && !s; i++)
-        if (ipams[i].f == f)
-            s = &ipams[i];
-    if (!s || !ipam_valid(f, s)) {
-        if (!s) {
-            s = &ipams[ipam_victim++ % (sizeof ipams / sizeof ipams[0])];
-            s->f = f;
-        }
-        free(ips_in_use(f, &s->last)); /* rebuild: continue after the highest address in use */
-        s->wrapped = false;
-    }
+    ipam *s = fa_sim_state(f, &fa_sim_kubelet);
+    if (!s->last)
+        free(ips_in_use(f, &s->last)); /* continue after the highest address in use */
     uint32_t off = s->last + 1;
     if (s->wrapped || off > IP_LAST) {
         uint32_t max;
@@ -191,10 +159,6 @@ static void allocate_ip(fakeapi *f, const cJSON *pod, char out[20])
             off = s->last % IP_LAST + 1;
     }
     s->last = off;
-    snprintf(s->ns, sizeof s->ns, "%s", cj_str(pod, "metadata.namespace") ? cj_str(pod, "metadata.namespace") : "");
-    snprintf(s->name, sizeof s->name, "%s", cj_str(pod, "metadata.name") ? cj_str(pod, "metadata.name") : "");
-    snprintf(s->uid, sizeof s->uid, "%s", cj_str(pod, "metadata.uid") ? cj_str(pod, "metadata.uid") : "");
-    pthread_mutex_unlock(&ipam_mu);
     ip_string(out, off);
 }
 
@@ -443,7 +407,7 @@ static cJSON *started_status(fakeapi *f, const cJSON *pod, int64_t now, int64_t 
     cJSON_AddItemToArray(cJSON_AddArrayToObject(st, "hostIPs"), hip);
     const char *pod_ip = cj_str(old, "podIP");
     if (!pod_ip)
-        allocate_ip(f, pod, ip);
+        allocate_ip(f, ip);
     cJSON_AddStringToObject(st, "podIP", pod_ip ? pod_ip : ip);
     cJSON *pip = cJSON_CreateObject();
     cJSON_AddStringToObject(pip, "ip", pod_ip ? pod_ip : ip);
@@ -696,4 +660,4 @@ static void kubelet_sync(fakeapi *f, const char *ns, const char *key)
     cJSON_Delete(pod);
 }
 
-const fa_sim_ctl fa_sim_kubelet = {"kubelet", kubelet_on_change, kubelet_sync};
+const fa_sim_ctl fa_sim_kubelet = {.name = "kubelet", .on_change = kubelet_on_change, .sync = kubelet_sync, .state_size = sizeof(ipam)};

@@ -413,4 +413,4 @@ static void sync_replicaset(fakeapi *f, const char *ns, const char *name)
     cJSON_Delete(rs);
 }
 
-const fa_sim_ctl fa_sim_replicaset = {"replicaset-controller", on_change, sync_replicaset};
+const fa_sim_ctl fa_sim_replicaset = {.name = "replicaset-controller", .on_change = on_change, .sync = sync_replicaset};

@@ -17,6 +17,7 @@
 
 struct fa_sim {
     const fa_sim_ctl *ctls[8];
+    void *state[8]; /* each controller's own, state_size bytes */
     int nctl;
     sqlite3 *db;
     sqlite3_stmt *put, *next, *del, *min_due;
@@ -54,6 +55,12 @@ static int ctl_index(struct fa_sim *s, const fa_sim_ctl *ctl)
     return -1;
 }
 
+void *fa_sim_state(fakeapi *f, const fa_sim_ctl *ctl)
+{
+    int i = f->sim ? ctl_index(f->sim, ctl) : -1;
+    return i < 0 ? NULL : f->sim->state[i];
+}
+
 void fa_sim_enqueue(fakeapi *f, const fa_sim_ctl *ctl, const char *ns, const char *name, int64_t due_ms)
 {
     struct fa_sim *s = f->sim;
@@ -77,8 +84,10 @@ int fa_sim_start(fakeapi *f, const fakeapi_options *o, char *err, size_t errlen)
     struct fa_sim *s = calloc(1, sizeof *s);
     const fa_sim_ctl *all[] = {&fa_sim_deployment, &fa_sim_replicaset, &fa_sim_kubelet, &fa_sim_endpoints, &fa_sim_gc,
                                &fa_sim_ingress_nginx};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        s->state[s->nctl] = all[i]->state_size ? calloc(1, all[i]->state_size) : NULL;
         s->ctls[s->nctl++] = all[i];
+    }
     s->pod_ready_seconds = o->pod_ready_seconds > 0 ? o->pod_ready_seconds : 2;
     if (o->nimages) {
         s->images = calloc(o->nimages, sizeof *s->images);
@@ -120,6 +129,8 @@ void fa_sim_stop(fakeapi *f)
     sqlite3_finalize(s->del);
     sqlite3_finalize(s->min_due);
     sqlite3_close(s->db);
+    for (int i = 0; i < s->nctl; i++)
+        free(s->state[i]);
     for (size_t i = 0; i < s->nimages; i++) {
         free((char *)s->images[i].image);
         free((char *)s->images[i].body);
@@ -395,7 +406,7 @@ void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const cha
     cJSON_AddNumberToObject(e, "count", 1);
     cJSON_AddStringToObject(e, "reportingComponent", component);
     cJSON_AddStringToObject(e, "reportingInstance", "");
-    static const fa_sim_ctl eventer = {"event-recorder", NULL, NULL};
+    static const fa_sim_ctl eventer = {.name = "event-recorder"};
     fa_sim_write(f, &eventer, "POST", "events", ns ? ns : "default", NULL, NULL, NULL, e, NULL);
     cJSON_Delete(e);
 }

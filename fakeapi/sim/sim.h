@@ -27,7 +27,13 @@ typedef struct fa_sim_ctl {
     void (*on_change)(fakeapi *f, const fa_change *c);
     /* Brings one queued key (namespace, name) to its desired state. */
     void (*sync)(fakeapi *f, const char *ns, const char *name);
+    /* Bytes of per-server state the controller keeps (fa_sim_state); 0 = none. */
+    size_t state_size;
 } fa_sim_ctl;
+
+/* The controller's own state on this server: state_size zeroed bytes when the server starts
+ * (also after a restart from a file: rebuild from the store what must survive). */
+void *fa_sim_state(fakeapi *f, const fa_sim_ctl *ctl);
 
 /* Queues (ctl, ns, name) to sync at due_ms (<= now: as soon as possible). A key already queued
  * keeps the earlier of the two times, so a sync must re-queue any later work it still has (name
