@@ -79,3 +79,32 @@ int cj_int(const cJSON *o, const char *dotted, int def)
 }
 
 bool cj_streq(const char *a, const char *b) { return a && b && !strcmp(a, b); }
+
+cJSON *cj_merge_diff(const cJSON *from, const cJSON *to)
+{
+    cJSON *patch = cJSON_CreateObject();
+    const cJSON *m;
+    cJSON_ArrayForEach(m, from)
+    {
+        if (!cJSON_GetObjectItemCaseSensitive(to, m->string))
+            cJSON_AddItemToObject(patch, m->string, cJSON_CreateNull());
+    }
+    cJSON_ArrayForEach(m, to)
+    {
+        const cJSON *was = cJSON_GetObjectItemCaseSensitive(from, m->string);
+        if (was && cj_equal(was, m))
+            continue;
+        cJSON *sub = NULL;
+        if (was && cJSON_IsObject(was) && cJSON_IsObject(m))
+            sub = cj_merge_diff(was, m);
+        else
+            sub = cJSON_Duplicate(m, 1);
+        if (sub)
+            cJSON_AddItemToObject(patch, m->string, sub);
+    }
+    if (!patch->child) {
+        cJSON_Delete(patch);
+        return NULL;
+    }
+    return patch;
+}

@@ -24,6 +24,10 @@ int cj_int(const cJSON *o, const char *dotted, int def);
 bool cj_streq(const char *a, const char *b);
 /* Deep equality (case-sensitive keys, key order ignored); two NULLs are equal. */
 bool cj_equal(const cJSON *a, const cJSON *b);
+/* The JSON merge patch (RFC 7386) that turns object `from` into object `to`: changed members
+ * recursively for objects, whole values otherwise, null for members `to` lacks. NULL when they are
+ * equal. Caller frees. */
+cJSON *cj_merge_diff(const cJSON *from, const cJSON *to);
 /* Parses exactly len bytes; NULL on malformed JSON or trailing garbage. */
 cJSON *cj_parse(const char *text, size_t len);
 

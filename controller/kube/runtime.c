@@ -141,6 +141,37 @@ int kube_controller_step(kube_controller *c)
     return ran;
 }
 
+int kube_controller_pump(kube_controller *c) { return pump_all(c); }
+
+static int cmp_key(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int kube_controller_step_one(kube_controller *c)
+{
+    if (pump_all(c) < 0)
+        return -1;
+    /* the smallest ready key, so the order never depends on how events interleaved on the wire */
+    size_t n = 0, cap = 0;
+    char **keys = NULL;
+    for (char *key; (key = kube_queue_try_get(c->queue));) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            keys = realloc(keys, cap * sizeof *keys);
+        }
+        keys[n++] = key;
+    }
+    if (!n)
+        return 0;
+    qsort(keys, n, sizeof *keys, cmp_key);
+    for (size_t i = 1; i < n; i++) { /* back in the queue, in key order */
+        kube_queue_add(c->queue, keys[i]);
+        kube_queue_done(c->queue, keys[i]);
+        free(keys[i]);
+    }
+    reconcile_one(c, keys[0]);
+    free(keys);
+    return 1;
+}
+
 int64_t kube_controller_next_due(kube_controller *c) { return kube_queue_next_due(c->queue); }
 
 int kube_controller_caught_up(kube_controller *c, const char *rv)

@@ -36,6 +36,14 @@ kube_queue *kube_controller_queue(kube_controller *c);
  * in queue order, repeating until nothing is left. Returns the number of reconciles, or -1 when
  * an informer could not reach the server. */
 int kube_controller_step(kube_controller *c);
+/* Deterministic step mode, for a driver that first waits (kube_controller_pump until
+ * kube_controller_caught_up) so every cache holds exactly the server's state: delivers what has
+ * arrived, then reconciles the smallest ready key only. Returns 1, 0 when no key was ready, or -1
+ * when an informer could not reach the server. */
+int kube_controller_step_one(kube_controller *c);
+/* Delivers the watch events already available, reconciling nothing. Returns the number of
+ * changes, or -1 when an informer could not reach the server. */
+int kube_controller_pump(kube_controller *c);
 /* The earliest delayed reconcile (requeue-after, backoff), INT64_MAX when none. */
 int64_t kube_controller_next_due(kube_controller *c);
 /* Has every informer listed and seen at least resource version rv (a decimal string)? */

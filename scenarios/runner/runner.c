@@ -12,6 +12,8 @@
 #include "controller/actions.h"
 #include "controller/kube/client.h"
 #include "controller/kube/config.h"
+#include "controller/rollout/controller.h"
+#include "common/yaml.h"
 #include "fakeapi/sim/ingress_nginx.h"
 #include "scenarios/runner/match.h"
 
@@ -35,6 +37,8 @@ typedef struct {
     co_clock *clock;
     int64_t t0;
     kube_client *client;
+    kube_client *ctl_client; /* simulation: the in-process controller's own client */
+    ro_controller *ctl;
     cJSON *discovery; /* "group/version" -> its resources */
     char ingress[128];
     co_buf msg;  /* why the current step failed */
@@ -62,11 +66,45 @@ static void elapsed(run_ctx *c, char buf[32])
 
 /* ---- time ---- */
 
-/* Lets the simulated cluster act on everything due now. */
+/* Waits until every informer of the controller has seen the server's latest write (watches
+ * deliver over a socket, so a write may still be in flight). */
+static int catch_up(run_ctx *c, kube_controller *kc)
+{
+    char rv[32];
+    snprintf(rv, sizeof rv, "%lld", (long long)fakeapi_resource_version(c->f));
+    for (int i = 0; i < 200000; i++) {
+        if (kube_controller_pump(kc) >= 0 && kube_controller_caught_up(kc, rv))
+            return 0;
+        struct timespec ts = {0, 50000};
+        nanosleep(&ts, NULL);
+    }
+    return -1;
+}
+
+/* Lets the controller and the simulated cluster act on everything due now, in turns, so the
+ * order never depends on timing: the controller reconciles one key at a time, each time with
+ * caches holding exactly the server's state; then the simulation settles; until neither has
+ * anything left to do. */
 static void quiet(run_ctx *c)
 {
-    if (c->sim)
+    if (!c->sim)
+        return;
+    kube_controller *kc = ro_controller_runtime(c->ctl);
+    for (int round = 0; round < 100000; round++) {
+        int ran;
+        do {
+            if (catch_up(c, kc) != 0) {
+                failf(c, "the controller did not catch up with the API server");
+                return;
+            }
+            ran = kube_controller_step_one(kc);
+        } while (ran > 0);
+        int64_t before = fakeapi_resource_version(c->f);
         fakeapi_settle(c->f);
+        if (fakeapi_resource_version(c->f) == before)
+            return;
+    }
+    failf(c, "the controller and the simulation did not settle");
 }
 
 /* Moves time to `when`: in simulation through every timer due before it, in order. */
@@ -630,6 +668,42 @@ static void describe(const cJSON *step, char *buf, size_t n)
 
 /* ---- a scenario ---- */
 
+extern const char *const sc_crd_yaml[]; /* deploy/crds, embedded at build time */
+extern const unsigned sc_crd_yaml_count;
+
+/* Simulation: installs Cutover's CRDs and starts the controller in this process, stepped by
+ * quiet() on the virtual clock, with its own client (its writes carry its own user agent). */
+static int start_controller(run_ctx *c, const kube_config *cfg, char *err, size_t errlen)
+{
+    static const kube_gvr crds = {"apiextensions.k8s.io", "v1", "customresourcedefinitions", 0};
+    for (unsigned i = 0; i < sc_crd_yaml_count; i++) {
+        cJSON *docs = yaml_parse_all(sc_crd_yaml[i], strlen(sc_crd_yaml[i]), err, errlen);
+        if (!docs)
+            return -1;
+        const cJSON *d;
+        cJSON_ArrayForEach(d, docs)
+        {
+            kube_status st;
+            cJSON *made = kube_create(c->client, &crds, NULL, d, &st);
+            if (!made && st.code != 409) {
+                snprintf(err, errlen, "installing the CRDs: %s", st.message);
+                cJSON_Delete(docs);
+                return -1;
+            }
+            cJSON_Delete(made);
+        }
+        cJSON_Delete(docs);
+    }
+    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "rollouts-controller", .max_retries = -1};
+    c->ctl_client = kube_client_new(cfg, &co, err, errlen);
+    if (!c->ctl_client)
+        return -1;
+    ro_controller_opts ro = {.client = c->ctl_client, .clock = c->clock,
+                             .log_level = c->o->verbose ? RO_LOG_INFO : RO_LOG_OFF};
+    c->ctl = ro_controller_new(&ro, err, errlen);
+    return c->ctl ? 0 : -1;
+}
+
 static int setup(run_ctx *c, char *err, size_t errlen)
 {
     const sc_scenario *s = c->s;
@@ -666,9 +740,15 @@ static int setup(run_ctx *c, char *err, size_t errlen)
     kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "cutover-scenario", .verbose = c->o->verbose,
                            .max_retries = c->sim ? -1 : 0};
     c->client = kube_client_new(&cfg, &co, err, errlen);
-    kube_config_free(&cfg);
-    if (!c->client)
+    if (!c->client) {
+        kube_config_free(&cfg);
         return -1;
+    }
+    if (c->sim && start_controller(c, &cfg, err, errlen) != 0) {
+        kube_config_free(&cfg);
+        return -1;
+    }
+    kube_config_free(&cfg);
     c->t0 = now_ms(c);
     c->discovery = cJSON_CreateObject();
     /* the scenario's namespace exists before the first step */
@@ -690,6 +770,8 @@ static int setup(run_ctx *c, char *err, size_t errlen)
 
 static void teardown(run_ctx *c)
 {
+    ro_controller_free(c->ctl);
+    kube_client_free(c->ctl_client);
     kube_client_free(c->client);
     cJSON_Delete(c->discovery);
     if (c->f)

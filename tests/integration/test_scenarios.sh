@@ -4,7 +4,8 @@
 source "$(dirname "$0")/../lib.sh"
 CUTOVER="$BIN/cutover"
 
-check "cutover run scenarios/ passes in simulation" "2 passed, 0 failed" "$CUTOVER" run "$SRC/scenarios"
+N=$(ls "$SRC"/scenarios/*.yaml | wc -l)
+check "cutover run scenarios/ passes in simulation" "$N passed, 0 failed" "$CUTOVER" run "$SRC/scenarios"
 
 # a scenario that fails: a readable difference, the object's events, exit status 1
 cat >"$WORK/failing.yaml" <<'YAML'
@@ -55,5 +56,6 @@ check_fails "replay of something that is not a recording" "$WORK/bad.yaml" "$CUT
 # the same scenarios on a running cluster, in real time: a standalone server with its ingress
 start_fakeapi --ingress-listen 127.0.0.1:0 --images "$SRC/examples/seed-images.yaml" --pod-ready-seconds 3
 check "cutover run --kubeconfig runs them on a cluster" "2 passed, 0 failed" \
-  "$CUTOVER" run --kubeconfig "$KUBECONFIG" --ingress "127.0.0.1:$INGRESS_PORT" "$SRC/scenarios"
+  "$CUTOVER" run --kubeconfig "$KUBECONFIG" --ingress "127.0.0.1:$INGRESS_PORT" \
+  "$SRC/scenarios/replicaset-scale.yaml" "$SRC/scenarios/seed-day24-manual.yaml"
 finish

@@ -1,0 +1,336 @@
+/* bluegreen.c: the blue-green strategy (Argo's rollout/bluegreen.go with the blue-green parts of
+ * service.go, pause.go and sync.go): the preview Service follows the new ReplicaSet at once, the
+ * new RS scales (to previewReplicaCount until promotion), the controller pauses when asked to
+ * (BlueGreenPause, autoPromotionSeconds), the active Service switches once the new RS is
+ * saturated (back to stable on abort), the new RS becomes stable, and older RSs are scaled down
+ * after their scale-down deadline. */
+#include "controller/rollout/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "controller/rollout/status.h"
+
+/* replicasetutil.ReadyForPause (blue-green): the new RS has its desired size, all available. */
+static bool ready_for_pause(ro_ctx *x, int desired)
+{
+    return x->new_rs && ro_rs_replicas(x->new_rs) == desired && ro_rs_available(x->new_rs) == desired;
+}
+
+/* The new RS's desired size, as reconcileNewReplicaSet computes it (NewRSNewReplicas). */
+static int bg_desired(ro_ctx *x)
+{
+    if (x->spec.bg.preview_replica_count >= 0) {
+        const cJSON *active = ro_rs_by_hash(x, cj_str(x->status, "blueGreen.activeSelector"));
+        if (active && active != x->new_rs && !cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) &&
+            !cJSON_IsTrue(cj_get(x->status, "promoteFull")))
+            return x->spec.bg.preview_replica_count;
+    }
+    return x->spec.replicas;
+}
+
+static bool halted(ro_ctx *x)
+{
+    return x->spec.paused || ro_pause_condition(x->status, RO_PAUSE_INCONCLUSIVE_ANALYSIS);
+}
+
+/* isBlueGreenFastTracked */
+static bool fast_tracked(ro_ctx *x, const cJSON *active)
+{
+    if (ro_has_scale_down_deadline(x->new_rs))
+        return true; /* a fast rollback to an RS still within its scale-down delay */
+    if (cJSON_IsTrue(cj_get(x->status, "promoteFull")))
+        return true;
+    const char *h = ro_service_hash(active);
+    return !*h || !strcmp(h, ro_rs_hash(x->new_rs));
+}
+
+bool ro_completed_bluegreen_pause(ro_ctx *x)
+{
+    const cJSON *pc = ro_pause_condition(x->status, RO_PAUSE_BLUE_GREEN);
+    if (x->add_pause)
+        return false;
+    if (cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")))
+        return true;
+    if (x->spec.bg.auto_promotion_enabled) {
+        if (x->spec.bg.auto_promotion_seconds == 0)
+            return true;
+        int64_t start;
+        if (pc && cj_str(pc, "startTime") && co_time_parse(cj_str(pc, "startTime"), &start) == 0)
+            return x->now > start + (int64_t)x->spec.bg.auto_promotion_seconds * 1000;
+        return false;
+    }
+    return cJSON_IsTrue(cj_get(x->status, "controllerPause")) && !pc;
+}
+
+/* reconcileBlueGreenPause */
+static void reconcile_pause(ro_ctx *x, const cJSON *active)
+{
+    if (cJSON_IsTrue(cj_get(x->status, "abort")) || !ready_for_pause(x, bg_desired(x)) || x->spec.paused)
+        return;
+    if (fast_tracked(x, active) || cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) ||
+        !(!x->spec.bg.auto_promotion_enabled || x->spec.bg.auto_promotion_seconds > 0)) {
+        x->remove_pause |= RO_PR_BLUEGREEN;
+        return;
+    }
+    /* prePromotionAnalysis is rejected by validation until analysis lands: always complete here */
+    const cJSON *pc = ro_pause_condition(x->status, RO_PAUSE_BLUE_GREEN);
+    if (!pc && !cJSON_IsTrue(cj_get(x->status, "controllerPause"))) {
+        ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "pausing");
+        x->add_pause |= RO_PR_BLUEGREEN;
+        return;
+    }
+    if (!ro_completed_bluegreen_pause(x)) {
+        int64_t start;
+        if (x->spec.bg.auto_promotion_seconds > 0 && pc && cj_str(pc, "startTime") &&
+            co_time_parse(cj_str(pc, "startTime"), &start) == 0) {
+            int64_t at = start + (int64_t)x->spec.bg.auto_promotion_seconds * 1000;
+            if (at >= x->now)
+                ro_requeue_after(x, at - x->now + 1000); /* After() is strict: one tick past it */
+        }
+    } else {
+        x->remove_pause |= RO_PR_BLUEGREEN;
+    }
+}
+
+/* reconcileActiveService */
+static int reconcile_active(ro_ctx *x, cJSON *active)
+{
+    if (halted(x) || !ready_for_pause(x, bg_desired(x)) || !ro_is_saturated(x, x->new_rs))
+        return 0;
+    const char *target = ro_service_hash(active);
+    if (fast_tracked(x, active) || ro_completed_bluegreen_pause(x))
+        target = ro_rs_hash(x->new_rs);
+    if (cJSON_IsTrue(cj_get(x->status, "abort")))
+        target = cj_str(x->status, "stableRS");
+    return ro_switch_service(x, active, target) < 0 ? -1 : 0;
+}
+
+/* isReplicaSetReferenced: by the recorded selectors or by the live Services */
+static bool referenced(ro_ctx *x, const cJSON *rs, const cJSON *active, const cJSON *preview)
+{
+    const char *h = ro_rs_hash(rs);
+    if (!*h)
+        return false;
+    const char *refs[] = {cj_str(x->status, "stableRS"), cj_str(x->status, "currentPodHash"),
+                          cj_str(x->status, "blueGreen.activeSelector"), cj_str(x->status, "blueGreen.previewSelector"),
+                          ro_service_hash(active), preview ? ro_service_hash(preview) : NULL};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+        if (refs[i] && !strcmp(refs[i], h))
+            return true;
+    return false;
+}
+
+static int by_revision_desc(const void *a, const void *b)
+{
+    long ra = ro_revision_of(*(const cJSON *const *)a), rb = ro_revision_of(*(const cJSON *const *)b);
+    return ra < rb ? 1 : ra > rb ? -1 : 0;
+}
+
+/* scaleDownOldReplicaSetsForBlueGreen + scaleDownDelayHelper */
+static int scale_down_old(ro_ctx *x, const cJSON *active, const cJSON *preview)
+{
+    if (ro_pause_condition(x->status, RO_PAUSE_INCONCLUSIVE_ANALYSIS))
+        return 0;
+    int k = 0;
+    cJSON **v = calloc((size_t)x->nothers + 1, sizeof *v);
+    for (int i = 0; i < x->nothers; i++)
+        if (ro_rs_replicas(x->others[i]) > 0) /* FilterActiveReplicaSets */
+            v[k++] = x->others[i];
+    qsort(v, (size_t)k, sizeof *v, by_revision_desc);
+    int limit = x->spec.scale_down_delay_revision_limit >= 0 ? x->spec.scale_down_delay_revision_limit : INT32_MAX;
+    int annotated = 0, rc = 0;
+    for (int i = 0; i < k && rc == 0; i++) {
+        cJSON *t = v[i];
+        if (referenced(x, t, active, preview)) {
+            ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "Skip scale down of older RS '%s': still referenced",
+                   cj_str(t, "metadata.name"));
+            continue;
+        }
+        int want = 0;
+        if (!ro_has_scale_down_deadline(t)) {
+            if (annotated < limit) {
+                annotated++;
+                want = ro_rs_replicas(t);
+                rc = ro_add_scale_down_delay(x, t, x->spec.scale_down_delay_seconds);
+            }
+        } else {
+            annotated++;
+            const char *at_s = ro_annotation(t, RO_ANN_SCALE_DOWN_DEADLINE);
+            int64_t at;
+            if (annotated > limit) {
+                ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "At ScaleDownDelayRevisionLimit (%d) and scaling down the rest",
+                       limit);
+            } else if (at_s && co_time_parse(at_s, &at) == 0 && at > x->now) {
+                ro_requeue_after(x, at - x->now);
+                want = x->spec.replicas;
+            }
+        }
+        if (rc == 0 && ro_rs_replicas(t) != want)
+            rc = ro_scale_rs(x, t, want) < 0 ? -1 : 0;
+    }
+    free(v);
+    return rc;
+}
+
+/* reconcileBlueGreenReplicaSets (with removeScaleDownDeadlines first) */
+static int reconcile_replica_sets(ro_ctx *x, const cJSON *active, const cJSON *preview)
+{
+    if (x->new_rs && !ro_should_delay_scale_down_on_abort(x) && ro_remove_scale_down_delay(x, x->new_rs) < 0)
+        return -1;
+    if (x->stable_rs && x->stable_rs != x->new_rs && ro_remove_scale_down_delay(x, x->stable_rs) < 0)
+        return -1;
+    /* reconcileStableReplicaSet: whatever the active Service points at stays at full size */
+    cJSON *active_rs = ro_rs_by_hash(x, ro_service_hash(active));
+    if (active_rs) {
+        if (ro_remove_scale_down_delay(x, active_rs) < 0 || ro_scale_rs(x, active_rs, x->spec.replicas) < 0)
+            return -1;
+    }
+    if (ro_reconcile_new_rs(x) < 0 || scale_down_old(x, active, preview) < 0)
+        return -1;
+    return ro_cleanup_old_rss(x);
+}
+
+/* shouldFullPromote, blue-green branch */
+static const char *should_full_promote(ro_ctx *x, const cJSON *st)
+{
+    if (!x->stable_rs)
+        return "Initial deploy";
+    const char *active = cj_str(st, "blueGreen.activeSelector");
+    if (!active || !*active)
+        return "Initial deploy";
+    if (!cj_streq(active, cj_str(st, "currentPodHash")))
+        return NULL;
+    if (cJSON_IsTrue(cj_get(x->status, "promoteFull")))
+        return "Full promotion requested";
+    if (ro_is_aborted(x))
+        return NULL;
+    return "Completed blue-green update";
+}
+
+/* promoteStable */
+static void promote_stable(ro_ctx *x, cJSON *st, const char *reason)
+{
+    x->clear_pause = true;
+    x->remove_abort = true;
+    x->add_abort = false;
+    cJSON_DeleteItemFromObjectCaseSensitive(st, "promoteFull");
+    cJSON_DeleteItemFromObjectCaseSensitive(cj_get(st, "blueGreen"), "scaleUpPreviewCheckPoint");
+    const char *cur = cj_str(st, "currentPodHash");
+    if (!cj_streq(cj_str(st, "stableRS"), cur)) {
+        cj_set_str(st, "stableRS", cur);
+        ro_event(x, "Normal", RO_REASON_COMPLETED, RO_MSG_COMPLETED_FMT, (int)ro_revision_of(x->ro), cur, reason);
+    }
+}
+
+/* calculateScaleUpPreviewCheckPoint */
+static bool scale_up_preview_checkpoint(ro_ctx *x, const char *stable)
+{
+    if (x->spec.bg.preview_replica_count < 0)
+        return false;
+    if (cJSON_IsTrue(cj_get(x->status, "abort")) &&
+        (!x->new_rs || !cj_streq(cj_str(x->status, "currentPodHash"), ro_rs_hash(x->new_rs))))
+        return false;
+    if (!x->new_rs || !stable || !*stable || !strcmp(stable, ro_rs_hash(x->new_rs)))
+        return false;
+    if (cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")))
+        return true;
+    if (!ro_completed_bluegreen_pause(x))
+        return false;
+    return ro_rs_available(x->new_rs) == x->spec.bg.preview_replica_count;
+}
+
+/* syncRolloutStatusBlueGreen */
+static int sync_status(ro_ctx *x, const cJSON *active, const cJSON *preview)
+{
+    cJSON *st = ro_base_status(x);
+    if (!x->new_rs || !cj_streq(cj_str(x->status, "currentPodHash"), ro_rs_hash(x->new_rs))) {
+        /* resetRolloutStatus */
+        x->clear_pause = true;
+        x->remove_abort = true;
+        cJSON_DeleteItemFromObjectCaseSensitive(st, "promoteFull");
+    }
+    if (cJSON_IsTrue(cj_get(x->status, "promoteFull"))) {
+        x->clear_pause = true;
+        x->remove_abort = true;
+    }
+    cJSON *bg = cj_get(st, "blueGreen");
+    const char *ph = preview ? ro_service_hash(preview) : "";
+    const char *ah = ro_service_hash(active);
+    if (*ph)
+        cJSON_AddStringToObject(bg, "previewSelector", ph);
+    if (*ah)
+        cJSON_AddStringToObject(bg, "activeSelector", ah);
+    const char *stable = cj_str(x->status, "stableRS");
+    if (stable && *stable)
+        cj_set_str(st, "stableRS", stable);
+    const char *reason = should_full_promote(x, st);
+    if (reason)
+        promote_stable(x, st, reason);
+    else if (scale_up_preview_checkpoint(x, cj_str(st, "stableRS")))
+        cJSON_AddTrueToObject(bg, "scaleUpPreviewCheckPoint");
+
+    cJSON *active_rs = ro_rs_by_hash(x, ah);
+    int hpa = 0, avail = 0;
+    char sel[1024];
+    cJSON_DeleteItemFromObjectCaseSensitive(st, "readyReplicas");
+    if (active_rs) {
+        hpa = cj_int(active_rs, "status.replicas", 0);
+        avail = ro_rs_available(active_rs);
+        ro_format_selector(cj_get(active_rs, "spec.selector"), sel, sizeof sel);
+        int ready = cj_int(active_rs, "status.readyReplicas", 0);
+        if (ready)
+            cJSON_AddNumberToObject(st, "readyReplicas", ready);
+    } else {
+        const cJSON *rs;
+        int ready = 0;
+        cJSON_ArrayForEach(rs, x->rss)
+        {
+            hpa += cj_int(rs, "status.replicas", 0);
+            avail += ro_rs_available(rs);
+            ready += cj_int(rs, "status.readyReplicas", 0);
+        }
+        if (ready)
+            cJSON_AddNumberToObject(st, "readyReplicas", ready);
+        ro_format_selector(cj_get(x->ro, "spec.selector"), sel, sizeof sel);
+    }
+    if (avail)
+        cJSON_AddNumberToObject(st, "availableReplicas", avail);
+    if (hpa)
+        cJSON_AddNumberToObject(st, "HPAReplicas", hpa);
+    if (sel[0])
+        cJSON_AddStringToObject(st, "selector", sel);
+    ro_calculate_conditions(x, st);
+    return ro_persist_status(x, st);
+}
+
+static int rollout_bluegreen(ro_ctx *x, cJSON *active, cJSON *preview)
+{
+    if (ro_ensure_new_rs(x) < 0)
+        return -1;
+    /* reconcilePreviewService: the preview follows the new RS at once (not while halted) */
+    if (preview && x->new_rs && !halted(x) && ro_switch_service(x, preview, ro_rs_hash(x->new_rs)) < 0)
+        return -1;
+    if (!x->new_rs || !cj_streq(cj_str(x->status, "currentPodHash"), ro_rs_hash(x->new_rs))) {
+        ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "New pod template or template change detected");
+        return sync_status(x, active, preview);
+    }
+    if (reconcile_replica_sets(x, active, preview) < 0)
+        return -1;
+    reconcile_pause(x, active);
+    if (reconcile_active(x, active) < 0)
+        return -1;
+    return sync_status(x, active, preview);
+}
+
+int ro_rollout_bluegreen(ro_ctx *x)
+{
+    cJSON *active = ro_service(x, x->spec.bg.active_service);
+    cJSON *preview = ro_service(x, x->spec.bg.preview_service);
+    int rc = -1; /* a missing Service: validation saw it a moment ago, the cache will catch up */
+    if (active && (!x->spec.bg.preview_service || preview))
+        rc = rollout_bluegreen(x, active, preview);
+    cJSON_Delete(active);
+    cJSON_Delete(preview);
+    return rc;
+}
