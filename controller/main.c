@@ -94,7 +94,7 @@ static void usage(FILE *out)
             "leadership is lost, 2 on bad flags.\n");
 }
 
-/* Prints one line naming what is wrong and where the usage is, then exits 2 (as cobra does). */
+/* Prints one line naming what is wrong, then the usage, on stderr, and exits 2. */
 static void bad_flag(const char *fmt, ...)
 {
     va_list ap;
@@ -102,7 +102,8 @@ static void bad_flag(const char *fmt, ...)
     fputs(PROG ": ", stderr);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nRun '" PROG " --help' for usage.\n", stderr);
+    fputs("\n\n", stderr);
+    usage(stderr);
     exit(2);
 }
 
@@ -596,11 +597,6 @@ int main(int argc, char **argv)
     }
 
     for (;;) {
-        int sig = wait_signal(leader ? 200 : 500);
-        if (sig) {
-            logm(RO_LOG_INFO, "received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-            break;
-        }
         if (atomic_load(&failed)) {
             exit_code = 1;
             break;
@@ -629,12 +625,19 @@ int main(int argc, char **argv)
             }
         }
         if (atomic_load(&leading) && !thread_started) {
-            if (pthread_create(&thread, NULL, controller_thread, &wargs) != 0) {
-                logm(RO_LOG_ERROR, "cannot start the controller thread: %s", strerror(errno));
+            int e = pthread_create(&thread, NULL, controller_thread, &wargs);
+            if (e != 0) {
+                logm(RO_LOG_ERROR, "cannot start the controller thread: %s", strerror(e));
                 exit_code = 1;
                 break;
             }
             thread_started = true;
+        }
+        /* the leader ticks often (kube_leader_tick itself waits out the retry period) */
+        int sig = wait_signal(leader ? 200 : 500);
+        if (sig) {
+            logm(RO_LOG_INFO, "received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+            break;
         }
     }
 

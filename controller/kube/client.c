@@ -51,6 +51,8 @@ struct kube_client {
     void (*wait_until)(void *ud, int64_t when_ms);
     void *wait_ud;
     int verbose;
+    int (*intercept)(void *ud, const char *method, const char *path);
+    void *intercept_ud;
     kube_ratelimit rl;
     uint64_t rng; /* watch timeouts */
 };
@@ -396,6 +398,8 @@ kube_client *kube_client_new(const kube_config *cfg, const kube_client_opts *opt
     c->wait_until = opts->wait_until;
     c->wait_ud = opts->wait_ud;
     c->verbose = opts->verbose;
+    c->intercept = opts->intercept;
+    c->intercept_ud = opts->intercept_ud;
     /* Seeded from the clock: a virtual-time run picks the same watch timeouts every time. */
     c->rng = (uint64_t)co_clock_now_ms(c->clock) * 0x9E3779B97F4A7C15ull + 1;
     c->easy = curl_easy_init();
@@ -650,6 +654,11 @@ static bool retriable(const char *method, const kube_status *st, bool transport)
 cJSON *kube_request(kube_client *c, const char *method, const char *path, const char *content_type,
                     const char *body, kube_status *st)
 {
+    if (c->intercept && c->intercept(c->intercept_ud, method, path)) {
+        memset(st, 0, sizeof *st);
+        snprintf(st->message, sizeof st->message, "%s %s: refused before sending", method, path);
+        return NULL;
+    }
     for (int attempt = 0;; attempt++) {
         kube_throttle(c, method, path);
         bool transport;

@@ -37,6 +37,10 @@ typedef struct {
     void (*wait_until)(void *ud, int64_t when_ms);
     void *wait_ud;
     int verbose;           /* log each request (method, URL, status, duration) to stderr; never secrets */
+    /* Called before each request (not watches); non-zero refuses it as a transport error (code 0)
+     * without sending anything. For tests that kill a client mid-work. NULL = none. */
+    int (*intercept)(void *ud, const char *method, const char *path);
+    void *intercept_ud;
 } kube_client_opts;
 
 typedef struct kube_client kube_client;

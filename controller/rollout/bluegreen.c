@@ -17,28 +17,30 @@ static bool ready_for_pause(ro_ctx *x, int desired)
     return x->new_rs && ro_rs_replicas(x->new_rs) == desired && ro_rs_available(x->new_rs) == desired;
 }
 
-/* The new RS's desired size, as reconcileNewReplicaSet computes it (NewRSNewReplicas). */
-static int bg_desired(ro_ctx *x)
-{
-    if (x->spec.bg.preview_replica_count >= 0) {
-        const cJSON *active = ro_rs_by_hash(x, cj_str(x->status, "blueGreen.activeSelector"));
-        if (active && active != x->new_rs && !cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) &&
-            !cJSON_IsTrue(cj_get(x->status, "promoteFull")))
-            return x->spec.bg.preview_replica_count;
-    }
-    return x->spec.replicas;
-}
-
 static bool halted(ro_ctx *x)
 {
     return x->spec.paused || ro_pause_condition(x->status, RO_PAUSE_INCONCLUSIVE_ANALYSIS);
 }
 
+bool ro_is_fast_rollback(ro_ctx *x)
+{
+    if (!x->new_rs || !x->stable_rs)
+        return false;
+    const char *nh = ro_rs_hash(x->new_rs);
+    bool to_stable = cj_streq(cj_str(x->status, "stableRS"), nh);
+    const char *a = cj_str(x->new_rs, "metadata.creationTimestamp"), *b = cj_str(x->stable_rs, "metadata.creationTimestamp");
+    int64_t ta, tb;
+    bool older = a && b && co_time_parse(a, &ta) == 0 && co_time_parse(b, &tb) == 0 && ta < tb;
+    if (!(to_stable || older))
+        return false;
+    return x->new_rs_within_delay || to_stable;
+}
+
 /* isBlueGreenFastTracked */
 static bool fast_tracked(ro_ctx *x, const cJSON *active)
 {
-    if (ro_has_scale_down_deadline(x->new_rs))
-        return true; /* a fast rollback to an RS still within its scale-down delay */
+    if (ro_is_fast_rollback(x))
+        return true;
     if (cJSON_IsTrue(cj_get(x->status, "promoteFull")))
         return true;
     const char *h = ro_service_hash(active);
@@ -66,7 +68,7 @@ bool ro_completed_bluegreen_pause(ro_ctx *x)
 /* reconcileBlueGreenPause */
 static void reconcile_pause(ro_ctx *x, const cJSON *active)
 {
-    if (cJSON_IsTrue(cj_get(x->status, "abort")) || !ready_for_pause(x, bg_desired(x)) || x->spec.paused)
+    if (cJSON_IsTrue(cj_get(x->status, "abort")) || !ready_for_pause(x, ro_new_rs_replicas(x)) || x->spec.paused)
         return;
     if (fast_tracked(x, active) || cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) ||
         !(!x->spec.bg.auto_promotion_enabled || x->spec.bg.auto_promotion_seconds > 0)) {
@@ -86,7 +88,7 @@ static void reconcile_pause(ro_ctx *x, const cJSON *active)
             co_time_parse(cj_str(pc, "startTime"), &start) == 0) {
             int64_t at = start + (int64_t)x->spec.bg.auto_promotion_seconds * 1000;
             if (at >= x->now)
-                ro_requeue_after(x, at - x->now + 1000); /* After() is strict: one tick past it */
+                ro_requeue_after(x, at - x->now + 1); /* After() is strict: just past it */
         }
     } else {
         x->remove_pause |= RO_PR_BLUEGREEN;
@@ -96,7 +98,7 @@ static void reconcile_pause(ro_ctx *x, const cJSON *active)
 /* reconcileActiveService */
 static int reconcile_active(ro_ctx *x, cJSON *active)
 {
-    if (halted(x) || !ready_for_pause(x, bg_desired(x)) || !ro_is_saturated(x, x->new_rs))
+    if (halted(x) || !ready_for_pause(x, ro_new_rs_replicas(x)) || !ro_is_saturated(x, x->new_rs))
         return 0;
     const char *target = ro_service_hash(active);
     if (fast_tracked(x, active) || ro_completed_bluegreen_pause(x))
@@ -203,6 +205,8 @@ static const char *should_full_promote(ro_ctx *x, const cJSON *st)
         return NULL;
     if (cJSON_IsTrue(cj_get(x->status, "promoteFull")))
         return "Full promotion requested";
+    if (ro_is_fast_rollback(x))
+        return "Fast rollback";
     if (ro_is_aborted(x))
         return NULL;
     return "Completed blue-green update";

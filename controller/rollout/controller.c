@@ -416,6 +416,8 @@ static int sync_revision(ro_ctx *x)
             ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "Synced revision on ReplicaSet '%s' to '%ld'",
                    cj_str(out, "metadata.name"), next);
             ro_take(x->new_rs, out);
+            cJSON_Delete(patch);
+            return 0; /* the rollout's revision follows on the next pass, as Argo's */
         }
     }
     cJSON_Delete(patch);
@@ -658,6 +660,11 @@ static int reconcile_rollout(ro_ctx *x)
         }
     }
     x->stable_rs = ro_rs_by_hash(x, cj_str(x->status, "stableRS"));
+    if (x->new_rs && ro_annotation(x->new_rs, RO_ANN_SCALE_DOWN_DEADLINE)) {
+        int64_t dl;
+        if (co_time_parse(ro_annotation(x->new_rs, RO_ANN_SCALE_DOWN_DEADLINE), &dl) == 0 && dl > x->now)
+            x->new_rs_within_delay = true;
+    }
     if (cj_streq(cj_str(x->status, "stableRS"), cj_str(x->status, "currentPodHash")) && ro_is_aborted(x))
         x->remove_abort = true; /* an abort of a fully promoted rollout is dropped */
 

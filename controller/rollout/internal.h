@@ -61,6 +61,7 @@ typedef struct {
     bool clear_pause, add_abort, remove_abort;
     char abort_msg[512];
     int64_t requeue_ms; /* earliest requeue asked for during this reconcile; 0 = none */
+    bool new_rs_within_delay; /* the new RS had an unexpired scale-down deadline when we began */
 } ro_ctx;
 
 /* ---- sync.c ---- */
@@ -87,6 +88,7 @@ int ro_scale_rs(ro_ctx *x, cJSON *rs, int replicas);
 int ro_add_scale_down_delay(ro_ctx *x, cJSON *rs, int seconds);
 int ro_remove_scale_down_delay(ro_ctx *x, cJSON *rs);
 bool ro_is_aborted(const ro_ctx *x);
+int ro_new_rs_replicas(ro_ctx *x);
 bool ro_should_delay_scale_down_on_abort(const ro_ctx *x);
 int ro_reconcile_new_rs(ro_ctx *x);
 int ro_cleanup_old_rss(ro_ctx *x);
@@ -115,5 +117,7 @@ int ro_ensure_new_rs(ro_ctx *x);
 /* ---- bluegreen.c ---- */
 int ro_rollout_bluegreen(ro_ctx *x);
 bool ro_completed_bluegreen_pause(ro_ctx *x);
+/* isFastRollback: back to the stable RS, or to an older RS still within its scale-down delay. */
+bool ro_is_fast_rollback(ro_ctx *x);
 
 #endif

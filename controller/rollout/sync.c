@@ -245,15 +245,17 @@ bool ro_should_delay_scale_down_on_abort(const ro_ctx *x)
     return x->spec.strategy == RO_STRATEGY_BLUEGREEN || x->spec.canary.traffic_routing;
 }
 
-/* The new RS's desired size (utils/replicaset NewRSNewReplicas, blue-green branch). */
-static int new_rs_replicas(ro_ctx *x)
+/* The new RS's desired size (utils/replicaset NewRSNewReplicas, blue-green branch): the preview
+   count until the checkpoint is passed (or promote --full), and while manually paused. */
+int ro_new_rs_replicas(ro_ctx *x)
 {
     if (x->spec.strategy == RO_STRATEGY_BLUEGREEN && x->spec.bg.preview_replica_count >= 0) {
         const cJSON *active = ro_rs_by_hash(x, cj_str(x->status, "blueGreen.activeSelector"));
         if (!active || active == x->new_rs)
             return x->spec.replicas;
-        if (!cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) &&
-            !cJSON_IsTrue(cj_get(x->status, "promoteFull")))
+        bool scale_up = cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) ||
+                        cJSON_IsTrue(cj_get(x->status, "promoteFull"));
+        if (!scale_up || x->spec.paused)
             return x->spec.bg.preview_replica_count;
     }
     return x->spec.replicas;
@@ -264,7 +266,7 @@ int ro_reconcile_new_rs(ro_ctx *x)
 {
     if (!x->new_rs)
         return 0;
-    int want = new_rs_replicas(x);
+    int want = ro_new_rs_replicas(x);
     if (ro_should_delay_scale_down_on_abort(x)) {
         int delay = x->spec.abort_scale_down_delay_seconds;
         int64_t left = deadline_remaining(x, x->new_rs);
@@ -494,6 +496,22 @@ bool ro_is_saturated(ro_ctx *x, const cJSON *rs)
 /* calculateRolloutConditions */
 void ro_calculate_conditions(ro_ctx *x, cJSON *st)
 {
+    /* evaluateProgressDeadlineAbort: a timed-out update with progressDeadlineAbort aborts at once,
+       so the condition below reads RolloutAborted with the timeout as its reason */
+    if (x->spec.progress_deadline_abort && !ro_is_aborted(x) &&
+        !(cj_str(st, "stableRS") && cj_streq(cj_str(st, "stableRS"), cj_str(st, "currentPodHash"))) &&
+        !rollout_progressing(x, st) && rollout_timed_out(x, x->status)) {
+        const char *rs_name = x->new_rs ? cj_str(x->new_rs, "metadata.name") : NULL;
+        char m[512];
+        if (rs_name)
+            snprintf(m, sizeof m, RO_MSG_REPLICASET_TIMED_OUT_FMT, rs_name);
+        else
+            snprintf(m, sizeof m, RO_MSG_ROLLOUT_TIMED_OUT_FMT, x->name);
+        x->add_abort = true;
+        x->remove_abort = false;
+        snprintf(x->abort_msg, sizeof x->abort_msg, "%s", m);
+        ro_event(x, "Warning", RO_REASON_ABORTED, "%s", m);
+    }
     bool paused = cJSON_GetArraySize(cj_get(x->status, "pauseConditions")) > 0 || x->spec.paused;
     bool aborted = ro_is_aborted(x);
     bool became_unhealthy = false;
@@ -540,15 +558,7 @@ void ro_calculate_conditions(ro_ctx *x, cJSON *st)
                 snprintf(msg, sizeof msg, RO_MSG_REPLICASET_TIMED_OUT_FMT, rs_name);
             else
                 snprintf(msg, sizeof msg, RO_MSG_ROLLOUT_TIMED_OUT_FMT, x->name);
-            bool changed = ro_set_condition(st, RO_COND_PROGRESSING, RO_COND_FALSE, RO_REASON_TIMED_OUT, msg, x->now);
-            if (changed)
-                ro_event(x, "Warning", RO_REASON_TIMED_OUT, "%s", msg);
-            if (x->spec.progress_deadline_abort && (changed || !ro_is_aborted(x))) {
-                x->add_abort = true;
-                x->remove_abort = false;
-                snprintf(x->abort_msg, sizeof x->abort_msg, "%s", msg);
-                ro_event(x, "Warning", RO_REASON_ABORTED, "%s", msg);
-            }
+            ro_set_condition(st, RO_COND_PROGRESSING, RO_COND_FALSE, RO_REASON_TIMED_OUT, msg, x->now);
         }
     }
 

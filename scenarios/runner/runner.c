@@ -39,6 +39,8 @@ typedef struct {
     kube_client *client;
     kube_client *ctl_client; /* simulation: the in-process controller's own client */
     ro_controller *ctl;
+    kube_config ctl_cfg;
+    int ctl_writes, ctl_dead, ctl_crashed; /* writes sent; killed, awaiting restart; it happened */
     cJSON *discovery; /* "group/version" -> its resources */
     char ingress[128];
     co_buf msg;  /* why the current step failed */
@@ -65,6 +67,76 @@ static void elapsed(run_ctx *c, char buf[32])
 }
 
 /* ---- time ---- */
+
+/* ---- the controller (simulation) ---- */
+
+extern const char *const sc_crd_yaml[]; /* deploy/crds, embedded at build time */
+extern const unsigned sc_crd_yaml_count;
+
+/* Simulation: installs Cutover's CRDs and starts the controller in this process, stepped by
+ * quiet() on the virtual clock, with its own client (its writes carry its own user agent). */
+/* The controller's client counts its writes of state (not Events) and, with crash_before_write,
+ * dies at that one. */
+static int ctl_intercept(void *ud, const char *method, const char *path)
+{
+    run_ctx *c = ud;
+    if (c->ctl_dead)
+        return 1;
+    if (!strcmp(method, "GET") || strstr(path, "/events")) /* events are telemetry, not state */
+        return 0;
+    if (++c->ctl_writes == c->o->crash_before_write && !c->ctl_crashed) {
+        c->ctl_dead = c->ctl_crashed = 1;
+        c->ctl_writes--; /* never sent */
+        return 1;
+    }
+    return 0;
+}
+
+static int new_controller(run_ctx *c, char *err, size_t errlen)
+{
+    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "rollouts-controller", .max_retries = -1,
+                           .intercept = ctl_intercept, .intercept_ud = c};
+    c->ctl_client = kube_client_new(&c->ctl_cfg, &co, err, errlen);
+    if (!c->ctl_client)
+        return -1;
+    ro_controller_opts ro = {.client = c->ctl_client, .clock = c->clock,
+                             .log_level = c->o->verbose ? RO_LOG_INFO : RO_LOG_OFF};
+    c->ctl = ro_controller_new(&ro, err, errlen);
+    return c->ctl ? 0 : -1;
+}
+
+static void free_controller(run_ctx *c)
+{
+    ro_controller_free(c->ctl);
+    kube_client_free(c->ctl_client);
+    c->ctl = NULL;
+    c->ctl_client = NULL;
+}
+
+static int start_controller(run_ctx *c, const kube_config *cfg, char *err, size_t errlen)
+{
+    c->ctl_cfg = *cfg; /* kept for restarts; setup leaves it to teardown */
+    static const kube_gvr crds = {"apiextensions.k8s.io", "v1", "customresourcedefinitions", 0};
+    for (unsigned i = 0; i < sc_crd_yaml_count; i++) {
+        cJSON *docs = yaml_parse_all(sc_crd_yaml[i], strlen(sc_crd_yaml[i]), err, errlen);
+        if (!docs)
+            return -1;
+        const cJSON *d;
+        cJSON_ArrayForEach(d, docs)
+        {
+            kube_status st;
+            cJSON *made = kube_create(c->client, &crds, NULL, d, &st);
+            if (!made && st.code != 409) {
+                snprintf(err, errlen, "installing the CRDs: %s", st.message);
+                cJSON_Delete(docs);
+                return -1;
+            }
+            cJSON_Delete(made);
+        }
+        cJSON_Delete(docs);
+    }
+    return new_controller(c, err, errlen);
+}
 
 /* Waits until every informer of the controller has seen the server's latest write (watches
  * deliver over a socket, so a write may still be in flight). */
@@ -98,6 +170,17 @@ static void quiet(run_ctx *c)
                 return;
             }
             ran = kube_controller_step_one(kc);
+            if (c->ctl_dead) { /* it died mid-reconcile: a fresh controller takes over */
+                char err[512];
+                free_controller(c);
+                c->ctl_dead = 0;
+                if (new_controller(c, err, sizeof err) != 0) {
+                    failf(c, "restarting the controller: %s", err);
+                    return;
+                }
+                kc = ro_controller_runtime(c->ctl);
+                ran = 1;
+            }
         } while (ran > 0);
         int64_t before = fakeapi_resource_version(c->f);
         fakeapi_settle(c->f);
@@ -668,41 +751,6 @@ static void describe(const cJSON *step, char *buf, size_t n)
 
 /* ---- a scenario ---- */
 
-extern const char *const sc_crd_yaml[]; /* deploy/crds, embedded at build time */
-extern const unsigned sc_crd_yaml_count;
-
-/* Simulation: installs Cutover's CRDs and starts the controller in this process, stepped by
- * quiet() on the virtual clock, with its own client (its writes carry its own user agent). */
-static int start_controller(run_ctx *c, const kube_config *cfg, char *err, size_t errlen)
-{
-    static const kube_gvr crds = {"apiextensions.k8s.io", "v1", "customresourcedefinitions", 0};
-    for (unsigned i = 0; i < sc_crd_yaml_count; i++) {
-        cJSON *docs = yaml_parse_all(sc_crd_yaml[i], strlen(sc_crd_yaml[i]), err, errlen);
-        if (!docs)
-            return -1;
-        const cJSON *d;
-        cJSON_ArrayForEach(d, docs)
-        {
-            kube_status st;
-            cJSON *made = kube_create(c->client, &crds, NULL, d, &st);
-            if (!made && st.code != 409) {
-                snprintf(err, errlen, "installing the CRDs: %s", st.message);
-                cJSON_Delete(docs);
-                return -1;
-            }
-            cJSON_Delete(made);
-        }
-        cJSON_Delete(docs);
-    }
-    kube_client_opts co = {.clock = c->clock, .qps = -1, .user_agent = "rollouts-controller", .max_retries = -1};
-    c->ctl_client = kube_client_new(cfg, &co, err, errlen);
-    if (!c->ctl_client)
-        return -1;
-    ro_controller_opts ro = {.client = c->ctl_client, .clock = c->clock,
-                             .log_level = c->o->verbose ? RO_LOG_INFO : RO_LOG_OFF};
-    c->ctl = ro_controller_new(&ro, err, errlen);
-    return c->ctl ? 0 : -1;
-}
 
 static int setup(run_ctx *c, char *err, size_t errlen)
 {
@@ -744,11 +792,12 @@ static int setup(run_ctx *c, char *err, size_t errlen)
         kube_config_free(&cfg);
         return -1;
     }
-    if (c->sim && start_controller(c, &cfg, err, errlen) != 0) {
+    if (c->sim) {
+        if (start_controller(c, &cfg, err, errlen) != 0)
+            return -1;
+    } else {
         kube_config_free(&cfg);
-        return -1;
     }
-    kube_config_free(&cfg);
     c->t0 = now_ms(c);
     c->discovery = cJSON_CreateObject();
     /* the scenario's namespace exists before the first step */
@@ -770,8 +819,11 @@ static int setup(run_ctx *c, char *err, size_t errlen)
 
 static void teardown(run_ctx *c)
 {
-    ro_controller_free(c->ctl);
-    kube_client_free(c->ctl_client);
+    free_controller(c);
+    if (c->sim)
+        kube_config_free(&c->ctl_cfg);
+    if (c->o->controller_writes)
+        *c->o->controller_writes = c->ctl_writes;
     kube_client_free(c->client);
     cJSON_Delete(c->discovery);
     if (c->f)

@@ -15,6 +15,11 @@ typedef struct {
     int verbose;
     const char *ingress;      /* cluster mode: where traffic goes, "127.0.0.1:30000" by default */
     FILE *out;                /* NULL = stdout */
+    /* Simulation, level-triggered checks: the controller dies just before its Nth write of an
+     * object (that request is never sent; Events, being telemetry, are not counted) and a fresh
+     * one (new client, caches and queue) takes over. 0 = never. */
+    int crash_before_write;
+    int *controller_writes;   /* when set: receives the number of those writes it sent */
 } sc_run_opts;
 
 /* A parsed, validated scenario. */
