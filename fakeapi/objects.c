@@ -797,6 +797,8 @@ typedef struct {
     cJSON *body;
 } delete_opts;
 
+static int check_delete_body(fa_req *r, delete_opts *o, enum MHD_Result *ret);
+
 static int parse_delete_opts(fa_req *r, delete_opts *o, enum MHD_Result *ret)
 {
     memset(o, 0, sizeof *o);
@@ -814,6 +816,15 @@ static int parse_delete_opts(fa_req *r, delete_opts *o, enum MHD_Result *ret)
             *ret = fa_error(r, 400, "BadRequest", "couldn't decode DeleteOptions: invalid JSON");
             return -1;
         }
+    }
+    return check_delete_body(r, o, ret);
+}
+
+/* Takes the DeleteOptions in o->body (if any) into o and checks the policy; on an error the
+ * response is queued in *ret and o->body is freed. */
+static int check_delete_body(fa_req *r, delete_opts *o, enum MHD_Result *ret)
+{
+    if (o->body) {
         const char *p = cj_str(o->body, "propagationPolicy");
         if (p)
             o->policy = p;
@@ -866,6 +877,169 @@ static enum MHD_Result do_delete(fa_req *r)
         ret = fa_reply_json(r, 200, obj);
     }
     cJSON_Delete(obj);
+    cJSON_Delete(o.body);
+    free(json);
+    return ret;
+}
+
+/* ---- eviction (registry/core/pod/storage/eviction.go) ---- */
+
+typedef struct {
+    const cJSON *labels;
+    int n;
+    char *json; /* the first match */
+} pdb_match;
+
+static int match_pdb(void *ud, const char *ns, const char *name, const char *json)
+{
+    (void)ns, (void)name;
+    pdb_match *m = ud;
+    cJSON *pdb = cJSON_Parse(json);
+    const cJSON *sel = cj_get(pdb, "spec.selector");
+    if (cJSON_IsObject(sel)) { /* a nil selector selects nothing, an empty one everything */
+        char *str = labelsel_string(sel), err[256];
+        labelsel *ls = str ? labelsel_parse(str, err, sizeof err) : NULL;
+        if (ls && labelsel_matches(ls, m->labels) && m->n++ == 0)
+            m->json = strdup(json);
+        labelsel_free(ls);
+        free(str);
+    }
+    cJSON_Delete(pdb);
+    return 0;
+}
+
+/* 429 TooManyRequests with one DisruptionBudget cause, as checkAndDecrement answers. */
+static enum MHD_Result too_many(fa_req *r, const char *cause)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "kind", "Status");
+    cJSON_AddStringToObject(s, "apiVersion", "v1");
+    cJSON_AddObjectToObject(s, "metadata");
+    cJSON_AddStringToObject(s, "status", "Failure");
+    cJSON_AddStringToObject(s, "message", "Cannot evict pod as it would violate the pod's disruption budget.");
+    cJSON_AddStringToObject(s, "reason", "TooManyRequests");
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "reason", "DisruptionBudget");
+    cJSON_AddStringToObject(c, "message", cause);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(s, "details"), "causes"), c);
+    cJSON_AddNumberToObject(s, "code", 429);
+    enum MHD_Result ret = fa_reply_json(r, 429, s);
+    cJSON_Delete(s);
+    return ret;
+}
+
+/* Checks the one PDB covering the pod and, unless dry, takes one disruption from it (its
+ * status.disruptionsAllowed, recording the pod in status.disruptedPods). 0 to go on, else the
+ * refusal is queued in *ret. */
+static int pdb_take(fa_req *r, const cJSON *pod, bool dry, enum MHD_Result *ret)
+{
+    fakeapi *f = r->f;
+    const fa_resource *pres = fa_registry_find(f->reg, "policy", "v1", "poddisruptionbudgets");
+    if (!pres)
+        return 0;
+    pdb_match m = {.labels = cj_get(pod, "metadata.labels")};
+    fa_store_list(f->store, pres->key, r->ns, NULL, NULL, match_pdb, &m);
+    if (m.n == 0)
+        return 0;
+    int rc = -1;
+    if (m.n > 1) {
+        *ret = fa_error(r, 500, "InternalError",
+                        "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+        free(m.json);
+        return -1;
+    }
+    cJSON *pdb = cJSON_Parse(m.json);
+    const char *pname = cj_str(pdb, "metadata.name");
+    const cJSON *gen = cj_get(pdb, "metadata.generation"), *og = cj_get(pdb, "status.observedGeneration");
+    const cJSON *allowed = cj_get(pdb, "status.disruptionsAllowed");
+    double n = cJSON_IsNumber(allowed) ? allowed->valuedouble : 0;
+    char cause[512];
+    if ((cJSON_IsNumber(og) ? og->valuedouble : 0) < (cJSON_IsNumber(gen) ? gen->valuedouble : 0)) {
+        snprintf(cause, sizeof cause, "The disruption budget %s is still being processed by the server.", pname);
+        *ret = too_many(r, cause);
+    } else if (n < 0) {
+        *ret = fa_error(r, 403, "Forbidden", "pdb disruptions allowed is negative");
+    } else if (n == 0) {
+        const cJSON *want = cj_get(pdb, "status.desiredHealthy"), *have = cj_get(pdb, "status.currentHealthy");
+        snprintf(cause, sizeof cause, "The disruption budget %s needs %d healthy pods and has %d currently", pname,
+                 cJSON_IsNumber(want) ? (int)want->valuedouble : 0, cJSON_IsNumber(have) ? (int)have->valuedouble : 0);
+        *ret = too_many(r, cause);
+    } else {
+        rc = 0;
+        if (!dry) {
+            char ts[32];
+            cJSON *st = cj_obj(pdb, "status");
+            cj_set_num(st, "disruptionsAllowed", n - 1);
+            cj_set_str(cj_obj(st, "disruptedPods"), cj_str(pod, "metadata.name"), fa_now(f, ts));
+            if (commit(f, pres, "MODIFIED", "update", fa_actor(r), pdb, m.json) < 0) {
+                *ret = fa_error(r, 500, "InternalError", "storage error");
+                rc = -1;
+            }
+        }
+    }
+    cJSON_Delete(pdb);
+    free(m.json);
+    return rc;
+}
+
+static enum MHD_Result do_evict(fa_req *r)
+{
+    fakeapi *f = r->f;
+    cJSON *ev = r->body.len ? cj_parse(r->body.data, r->body.len) : NULL;
+    if (!cJSON_IsObject(ev)) {
+        cJSON_Delete(ev);
+        return fa_error(r, 400, "BadRequest", "couldn't decode Eviction: invalid JSON");
+    }
+    const char *av = cj_str(ev, "apiVersion"), *kind = cj_str(ev, "kind");
+    if ((av && strcmp(av, "policy/v1") && strcmp(av, "policy/v1beta1")) || (kind && strcmp(kind, "Eviction"))) {
+        enum MHD_Result ret = fa_error(r, 400, "BadRequest", "%s/%s is not an Eviction (policy/v1 or policy/v1beta1)",
+                                       av ? av : "", kind ? kind : "");
+        cJSON_Delete(ev);
+        return ret;
+    }
+    const char *ename = cj_str(ev, "metadata.name");
+    if (!ename || strcmp(ename, r->name)) {
+        cJSON_Delete(ev);
+        return fa_error(r, 400, "BadRequest", "name in URL does not match name in Eviction object");
+    }
+    /* the Eviction's deleteOptions, with the request's dryRun carried into them */
+    delete_opts o;
+    memset(&o, 0, sizeof o);
+    o.grace = -1;
+    o.dry = dry_run(r);
+    cJSON *dopts = cJSON_GetObjectItemCaseSensitive(ev, "deleteOptions");
+    if (cJSON_IsObject(dopts))
+        o.body = cJSON_Duplicate(dopts, 1);
+    cJSON_Delete(ev);
+    enum MHD_Result ret;
+    if (check_delete_body(r, &o, &ret) != 0)
+        return ret;
+    char *json;
+    cJSON *pod = get_obj(f, r->res, r->ns, r->name, &json);
+    if (!pod) {
+        free(json);
+        cJSON_Delete(o.body);
+        return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
+    }
+    const char *uid = cj_str(pod, "metadata.uid"), *rv = cj_str(pod, "metadata.resourceVersion");
+    const char *phase = cj_str(pod, "status.phase");
+    /* a pod that is terminal, pending or already terminating may always go (canIgnorePDB) */
+    bool ignore_pdb = fa_deleting(pod) || !phase || !strcmp(phase, "Succeeded") || !strcmp(phase, "Failed") ||
+                      !strcmp(phase, "Pending");
+    if (o.pre_uid && strcmp(o.pre_uid, uid))
+        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
+                       "precondition: %s, UID in object meta: %s", r->res->key, r->name, o.pre_uid, uid);
+    else if (o.pre_rv && strcmp(o.pre_rv, rv))
+        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: "
+                       "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", r->res->key,
+                       r->name, o.pre_rv, rv);
+    else if (ignore_pdb || pdb_take(r, pod, o.dry, &ret) == 0) {
+        /* exactly what DELETE with these options does: graceful for a running pod */
+        delete_object(f, r->res, pod, json, o.policy, o.grace, o.dry, fa_actor(r));
+        ret = fa_reply(r, 201, strdup("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                                      "\"status\":\"Success\",\"code\":201}"));
+    }
+    cJSON_Delete(pod);
     cJSON_Delete(o.body);
     free(json);
     return ret;
@@ -1188,6 +1362,8 @@ enum MHD_Result fa_handle_resource(fa_req *r)
     }
     if (r->watch_path)
         return get ? do_list(r) : not_allowed(r);
+    if (r->sub && !strcmp(r->sub, "eviction"))
+        return !strcmp(m, "POST") ? do_evict(r) : not_allowed(r);
     if (get)
         return do_get(r);
     if (!strcmp(m, "PUT"))

@@ -430,6 +430,7 @@ cJSON *fa_discovery_group(const fa_registry *r, const char *group)
 static const char *const verbs_all[] = {"create", "delete", "deletecollection", "get", "list", "patch",
                                         "update", "watch", NULL};
 static const char *const verbs_sub[] = {"get", "patch", "update", NULL};
+static const char *const verbs_create[] = {"create", NULL};
 
 static cJSON *verbs(const char *const *v)
 {
@@ -439,8 +440,8 @@ static cJSON *verbs(const char *const *v)
     return a;
 }
 
-static cJSON *sub_entry(const fa_resource *x, const char *sub, const char *group, const char *version,
-                        const char *kind)
+static cJSON *sub_entry_verbs(const fa_resource *x, const char *sub, const char *group, const char *version,
+                              const char *kind, const char *const *v)
 {
     char name[256];
     snprintf(name, sizeof name, "%s/%s", x->plural, sub);
@@ -453,8 +454,14 @@ static cJSON *sub_entry(const fa_resource *x, const char *sub, const char *group
         cJSON_AddStringToObject(e, "version", version);
     }
     cJSON_AddStringToObject(e, "kind", kind);
-    cJSON_AddItemToObject(e, "verbs", verbs(verbs_sub));
+    cJSON_AddItemToObject(e, "verbs", verbs(v));
     return e;
+}
+
+static cJSON *sub_entry(const fa_resource *x, const char *sub, const char *group, const char *version,
+                        const char *kind)
+{
+    return sub_entry_verbs(x, sub, group, version, kind, verbs_sub);
 }
 
 cJSON *fa_discovery_resources(const fa_registry *r, const char *group, const char *version)
@@ -491,6 +498,8 @@ cJSON *fa_discovery_resources(const fa_registry *r, const char *group, const cha
             cJSON_AddItemToArray(res, sub_entry(x, "status", NULL, NULL, x->kind));
         if (!strcmp(x->key, "namespaces"))
             cJSON_AddItemToArray(res, sub_entry(x, "finalize", NULL, NULL, x->kind));
+        if (!strcmp(x->key, "pods")) /* the Eviction subresource (policy/v1 Eviction, create only) */
+            cJSON_AddItemToArray(res, sub_entry_verbs(x, "eviction", "policy", "v1", "Eviction", verbs_create));
     }
     return list;
 }

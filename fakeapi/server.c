@@ -272,7 +272,8 @@ static enum MHD_Result route_resource(fa_req *r, char **seg, int n)
     if (r->sub) {
         bool ok = (!strcmp(r->sub, "status") && r->res->has_status) ||
                   (!strcmp(r->sub, "scale") && r->res->has_scale) ||
-                  (!strcmp(r->sub, "finalize") && !strcmp(r->res->key, "namespaces"));
+                  (!strcmp(r->sub, "finalize") && !strcmp(r->res->key, "namespaces")) ||
+                  (!strcmp(r->sub, "eviction") && !strcmp(r->res->key, "pods"));
         if (!ok)
             return fa_error(r, 404, "NotFound", "the server could not find the requested resource");
     }

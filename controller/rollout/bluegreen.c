@@ -317,8 +317,11 @@ static int rollout_bluegreen(ro_ctx *x, cJSON *active, cJSON *preview)
         return -1;
     if (!x->new_rs || !cj_streq(cj_str(x->status, "currentPodHash"), ro_rs_hash(x->new_rs))) {
         ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "New pod template or template change detected");
+        x->restarted = cj_get(x->ro, "spec.restartAt") != NULL; /* new pods: nothing to restart */
         return sync_status(x, active, preview);
     }
+    if (ro_restart_pods(x) < 0)
+        return -1;
     if (reconcile_replica_sets(x, active, preview) < 0)
         return -1;
     reconcile_pause(x, active);

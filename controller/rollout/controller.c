@@ -233,7 +233,6 @@ static int unsupported(ro_ctx *x, char *msg, size_t n)
         {"spec.strategy.blueGreen.prePromotionAnalysis", "pre-promotion analysis"},
         {"spec.strategy.blueGreen.postPromotionAnalysis", "post-promotion analysis"},
         {"spec.workloadRef", "workloadRef"},
-        {"spec.restartAt", "restartAt"},
     };
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         const cJSON *v = cj_get(x->ro, fields[i].path);

@@ -62,6 +62,7 @@ typedef struct {
     char abort_msg[512];
     int64_t requeue_ms; /* earliest requeue asked for during this reconcile; 0 = none */
     bool new_rs_within_delay; /* the new RS had an unexpired scale-down deadline when we began */
+    bool restarted;           /* SetRestartedAt: status.restartedAt becomes spec.restartAt */
 } ro_ctx;
 
 /* ---- sync.c ---- */
@@ -113,6 +114,10 @@ int ro_switch_service(ro_ctx *x, cJSON *svc, const char *hash);
 /* ---- controller.c ---- */
 /* getAllReplicaSetsAndSyncRevision(true): finds or creates the new RS and syncs revisions. */
 int ro_ensure_new_rs(ro_ctx *x);
+
+/* ---- restart.c ---- */
+/* The pod restarter of spec.restartAt; sets x->restarted when every pod is newer than it. */
+int ro_restart_pods(ro_ctx *x);
 
 /* ---- bluegreen.c ---- */
 int ro_rollout_bluegreen(ro_ctx *x);

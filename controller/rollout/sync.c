@@ -416,7 +416,7 @@ cJSON *ro_base_status(ro_ctx *x)
     ro_remove_condition(st, RO_COND_INVALID_SPEC);
     cJSON_AddItemToObject(st, "canary", cJSON_CreateObject());
     cJSON_AddItemToObject(st, "blueGreen", cJSON_CreateObject());
-    const cJSON *ra = cj_get(x->status, "restartedAt");
+    const cJSON *ra = x->restarted ? cj_get(x->ro, "spec.restartAt") : cj_get(x->status, "restartedAt");
     if (cJSON_IsString(ra))
         cJSON_AddStringToObject(st, "restartedAt", ra->valuestring);
     if (cJSON_IsTrue(cj_get(x->status, "promoteFull")))
