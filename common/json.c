@@ -26,6 +26,12 @@ const char *cj_str(const cJSON *o, const char *dotted)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+const char *cj_str0(const cJSON *o, const char *dotted)
+{
+    const char *v = cj_str(o, dotted);
+    return v ? v : "";
+}
+
 cJSON *cj_obj(cJSON *o, const char *key)
 {
     cJSON *c = cJSON_GetObjectItemCaseSensitive(o, key);

@@ -10,6 +10,8 @@
 cJSON *cj_get(const cJSON *o, const char *dotted);
 /* The string at a dotted path, or NULL when missing or not a string. */
 const char *cj_str(const cJSON *o, const char *dotted);
+/* cj_str, but "" when missing or not a string (Go's zero value, for code that mirrors Go). */
+const char *cj_str0(const cJSON *o, const char *dotted);
 /* The object child `key` of o, created (or replacing a non-object) when needed. */
 cJSON *cj_obj(cJSON *o, const char *key);
 /* Sets o[key] = v, replacing any existing value; takes ownership of v. */

@@ -120,12 +120,6 @@ static int apply_split(kube_client *c, const char *ns, const char *name, const c
 
 static bool is_obj(const cJSON *o) { return cJSON_IsObject(o); }
 
-static const char *str_or_empty(const cJSON *o, const char *path)
-{
-    const char *s = cj_str(o, path);
-    return s ? s : "";
-}
-
 /* replicasetutil.GetCurrentCanaryStep: the current step index of a canary with steps
  * (status.currentStepIndex, 0 when unset); false for blue-green and step-less canaries. */
 static bool canary_step_index(const cJSON *ro, long *index, long *nsteps)
@@ -167,7 +161,7 @@ int ro_promote(kube_client *c, const char *ns, const char *name, int full, kube_
         /* unpause if paused; promoteFull unless the current pods are already stable */
         if (paused)
             spec = "{\"spec\":{\"paused\":false}}";
-        if (strcmp(str_or_empty(ro, "status.currentPodHash"), str_or_empty(ro, "status.stableRS")))
+        if (strcmp(cj_str0(ro, "status.currentPodHash"), cj_str0(ro, "status.stableRS")))
             status = "{\"status\":{\"promoteFull\":true}}";
         unified = "{\"spec\":{\"paused\":false},\"status\":{\"promoteFull\":true}}";
     } else {
@@ -177,7 +171,7 @@ int ro_promote(kube_client *c, const char *ns, const char *name, int full, kube_
         /* isInconclusive: a canary whose step analysis is Inconclusive */
         bool inconclusive = is_obj(cj_get(ro, "spec.strategy.canary")) &&
                             is_obj(cj_get(ro, "status.canary.currentStepAnalysisRunStatus")) &&
-                            !strcmp(str_or_empty(ro, "status.canary.currentStepAnalysisRunStatus.status"),
+                            !strcmp(cj_str0(ro, "status.canary.currentStepAnalysisRunStatus.status"),
                                     "Inconclusive");
         if (inconclusive && nconds > 0 && controller_pause) {
             /* clear the pause and controllerPause and step past the inconclusive analysis, or the
@@ -322,7 +316,7 @@ static bool set_images(cJSON *obj, const char *container, const char *image)
         {
             if (!is_obj(ctr))
                 continue;
-            const char *cname = str_or_empty(ctr, "name");
+            const char *cname = cj_str0(ctr, "name");
             if (!strcmp(container, "*") || !strcmp(cname, container)) {
                 cj_set_str(ctr, "image", image);
                 found = true;
@@ -376,11 +370,11 @@ static int set_image_once(kube_client *c, const char *ns, const char *name, cons
     if (!out)
         return -1;
     /* the CLI prints strings.ToLower(kind) "name" image updated */
-    snprintf(kind, 32, "%s", str_or_empty(out, "kind"));
+    snprintf(kind, 32, "%s", cj_str0(out, "kind"));
     for (char *p = kind; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
-    snprintf(objname, 256, "%s", str_or_empty(out, "metadata.name"));
+    snprintf(objname, 256, "%s", cj_str0(out, "metadata.name"));
     cJSON_Delete(out);
     return 0;
 }
@@ -541,7 +535,7 @@ static bool controlled_by(const cJSON *rs, const char *uid)
     cJSON_ArrayForEach(ref, cj_get(rs, "metadata.ownerReferences"))
     {
         if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "controller")))
-            return uid && !strcmp(str_or_empty(ref, "uid"), uid);
+            return uid && !strcmp(cj_str0(ref, "uid"), uid);
     }
     return false;
 }
@@ -574,7 +568,7 @@ static bool rs_revision(const cJSON *rs, int64_t *rev)
  * highest revision ("previous"). Returns a copy, or NULL with st set. */
 static cJSON *revision_rs(kube_client *c, const cJSON *ro, const char *ns, int64_t to_revision, kube_status *st)
 {
-    const char *name = str_or_empty(ro, "metadata.name");
+    const char *name = cj_str0(ro, "metadata.name");
     co_buf sel = {0};
     co_buf_adds(&sel, "");
     char err[512];
@@ -740,8 +734,8 @@ int ro_undo(kube_client *c, const char *ns, const char *name, int64_t to_revisio
     const char *target = name;
     int rc = 0;
     if (is_obj(ref)) {
-        const char *kind = str_or_empty(ref, "kind");
-        target = str_or_empty(ref, "name");
+        const char *kind = cj_str0(ref, "kind");
+        target = cj_str0(ref, "name");
         gvr = !strcmp(kind, "Deployment")    ? &deploy_gvr
               : !strcmp(kind, "ReplicaSet")  ? &rs_gvr
               : !strcmp(kind, "PodTemplate") ? &podtemplate_gvr

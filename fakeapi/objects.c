@@ -850,6 +850,23 @@ static int check_delete_body(fa_req *r, delete_opts *o, enum MHD_Result *ret)
     return 0;
 }
 
+/* DeleteOptions.preconditions against the object: true (with the 409 sent into *ret) when one
+   fails. */
+static bool precondition_failed(fa_req *r, const delete_opts *o, const cJSON *obj, enum MHD_Result *ret)
+{
+    const char *uid = cj_str(obj, "metadata.uid"), *rv = cj_str(obj, "metadata.resourceVersion");
+    if (o->pre_uid && strcmp(o->pre_uid, uid))
+        *ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
+                        "precondition: %s, UID in object meta: %s", r->res->key, r->name, o->pre_uid, uid);
+    else if (o->pre_rv && strcmp(o->pre_rv, rv))
+        *ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: "
+                        "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", r->res->key,
+                        r->name, o->pre_rv, rv);
+    else
+        return false;
+    return true;
+}
+
 static enum MHD_Result do_delete(fa_req *r)
 {
     fakeapi *f = r->f;
@@ -864,15 +881,7 @@ static enum MHD_Result do_delete(fa_req *r)
         cJSON_Delete(o.body);
         return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
     }
-    const char *uid = cj_str(obj, "metadata.uid"), *rv = cj_str(obj, "metadata.resourceVersion");
-    if (o.pre_uid && strcmp(o.pre_uid, uid))
-        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
-                       "precondition: %s, UID in object meta: %s", r->res->key, r->name, o.pre_uid, uid);
-    else if (o.pre_rv && strcmp(o.pre_rv, rv))
-        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: "
-                       "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", r->res->key,
-                       r->name, o.pre_rv, rv);
-    else {
+    if (!precondition_failed(r, &o, obj, &ret)) {
         delete_object(f, r->res, obj, json, o.policy, o.grace, o.dry, fa_actor(r));
         ret = fa_reply_json(r, 200, obj);
     }
@@ -1021,19 +1030,11 @@ static enum MHD_Result do_evict(fa_req *r)
         cJSON_Delete(o.body);
         return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
     }
-    const char *uid = cj_str(pod, "metadata.uid"), *rv = cj_str(pod, "metadata.resourceVersion");
     const char *phase = cj_str(pod, "status.phase");
     /* a pod that is terminal, pending or already terminating may always go (canIgnorePDB) */
     bool ignore_pdb = fa_deleting(pod) || !phase || !strcmp(phase, "Succeeded") || !strcmp(phase, "Failed") ||
                       !strcmp(phase, "Pending");
-    if (o.pre_uid && strcmp(o.pre_uid, uid))
-        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
-                       "precondition: %s, UID in object meta: %s", r->res->key, r->name, o.pre_uid, uid);
-    else if (o.pre_rv && strcmp(o.pre_rv, rv))
-        ret = fa_error(r, 409, "Conflict", "Operation cannot be fulfilled on %s \"%s\": Precondition failed: "
-                       "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s", r->res->key,
-                       r->name, o.pre_rv, rv);
-    else if (ignore_pdb || pdb_take(r, pod, o.dry, &ret) == 0) {
+    if (!precondition_failed(r, &o, pod, &ret) && (ignore_pdb || pdb_take(r, pod, o.dry, &ret) == 0)) {
         /* exactly what DELETE with these options does: graceful for a running pod */
         delete_object(f, r->res, pod, json, o.policy, o.grace, o.dry, fa_actor(r));
         ret = fa_reply(r, 201, strdup("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"

@@ -47,7 +47,7 @@ static bool fast_tracked(ro_ctx *x, const cJSON *active)
     return !*h || !strcmp(h, ro_rs_hash(x->new_rs));
 }
 
-bool ro_completed_bluegreen_pause(ro_ctx *x)
+static bool completed_pause(ro_ctx *x)
 {
     const cJSON *pc = ro_pause_condition(x->status, RO_PAUSE_BLUE_GREEN);
     if (x->add_pause)
@@ -82,7 +82,7 @@ static void reconcile_pause(ro_ctx *x, const cJSON *active)
         x->add_pause |= RO_PR_BLUEGREEN;
         return;
     }
-    if (!ro_completed_bluegreen_pause(x)) {
+    if (!completed_pause(x)) {
         int64_t start;
         if (x->spec.bg.auto_promotion_seconds > 0 && pc && cj_str(pc, "startTime") &&
             co_time_parse(cj_str(pc, "startTime"), &start) == 0) {
@@ -101,7 +101,7 @@ static int reconcile_active(ro_ctx *x, cJSON *active)
     if (halted(x) || !ready_for_pause(x, ro_new_rs_replicas(x)) || !ro_is_saturated(x, x->new_rs))
         return 0;
     const char *target = ro_service_hash(active);
-    if (fast_tracked(x, active) || ro_completed_bluegreen_pause(x))
+    if (fast_tracked(x, active) || completed_pause(x))
         target = ro_rs_hash(x->new_rs);
     if (cJSON_IsTrue(cj_get(x->status, "abort")))
         target = cj_str(x->status, "stableRS");
@@ -239,9 +239,39 @@ static bool scale_up_preview_checkpoint(ro_ctx *x, const char *stable)
         return false;
     if (cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")))
         return true;
-    if (!ro_completed_bluegreen_pause(x))
+    if (!completed_pause(x))
         return false;
     return ro_rs_available(x->new_rs) == x->spec.bg.preview_replica_count;
+}
+
+/* Sets st's (non-zero) counts taken from the RS the active selector names, or from every RS when
+   there is none (syncRolloutStatusBlueGreen): HPAReplicas and availableReplicas, and with `full`
+   readyReplicas and selector too. */
+static void active_counts(ro_ctx *x, cJSON *st, const char *active_hash, bool full)
+{
+    const cJSON *active_rs = ro_rs_by_hash(x, active_hash), *rs;
+    int hpa = 0, avail = 0, ready = 0;
+    char sel[1024];
+    cJSON_ArrayForEach(rs, x->rss)
+    {
+        if (active_rs && rs != active_rs)
+            continue;
+        hpa += cj_int(rs, "status.replicas", 0);
+        avail += ro_rs_available(rs);
+        ready += cj_int(rs, "status.readyReplicas", 0);
+    }
+    ro_format_selector(cj_get(active_rs ? active_rs : x->ro, "spec.selector"), sel, sizeof sel);
+    static const char *const keys[] = {"HPAReplicas", "availableReplicas", "readyReplicas", "selector"};
+    for (size_t i = 0; i < (full ? 4u : 2u); i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(st, keys[i]);
+    if (hpa)
+        cJSON_AddNumberToObject(st, "HPAReplicas", hpa);
+    if (avail)
+        cJSON_AddNumberToObject(st, "availableReplicas", avail);
+    if (full && ready)
+        cJSON_AddNumberToObject(st, "readyReplicas", ready);
+    if (full && sel[0])
+        cJSON_AddStringToObject(st, "selector", sel);
 }
 
 /* syncRolloutStatusBlueGreen */
@@ -274,36 +304,7 @@ static int sync_status(ro_ctx *x, const cJSON *active, const cJSON *preview)
     else if (scale_up_preview_checkpoint(x, cj_str(st, "stableRS")))
         cJSON_AddTrueToObject(bg, "scaleUpPreviewCheckPoint");
 
-    cJSON *active_rs = ro_rs_by_hash(x, ah);
-    int hpa = 0, avail = 0;
-    char sel[1024];
-    cJSON_DeleteItemFromObjectCaseSensitive(st, "readyReplicas");
-    if (active_rs) {
-        hpa = cj_int(active_rs, "status.replicas", 0);
-        avail = ro_rs_available(active_rs);
-        ro_format_selector(cj_get(active_rs, "spec.selector"), sel, sizeof sel);
-        int ready = cj_int(active_rs, "status.readyReplicas", 0);
-        if (ready)
-            cJSON_AddNumberToObject(st, "readyReplicas", ready);
-    } else {
-        const cJSON *rs;
-        int ready = 0;
-        cJSON_ArrayForEach(rs, x->rss)
-        {
-            hpa += cj_int(rs, "status.replicas", 0);
-            avail += ro_rs_available(rs);
-            ready += cj_int(rs, "status.readyReplicas", 0);
-        }
-        if (ready)
-            cJSON_AddNumberToObject(st, "readyReplicas", ready);
-        ro_format_selector(cj_get(x->ro, "spec.selector"), sel, sizeof sel);
-    }
-    if (avail)
-        cJSON_AddNumberToObject(st, "availableReplicas", avail);
-    if (hpa)
-        cJSON_AddNumberToObject(st, "HPAReplicas", hpa);
-    if (sel[0])
-        cJSON_AddStringToObject(st, "selector", sel);
+    active_counts(x, st, ah, true);
     ro_calculate_conditions(x, st);
     return ro_persist_status(x, st);
 }
@@ -328,6 +329,20 @@ static int rollout_bluegreen(ro_ctx *x, cJSON *active, cJSON *preview)
     if (reconcile_active(x, active) < 0)
         return -1;
     return sync_status(x, active, preview);
+}
+
+int ro_bluegreen_replicas_only(ro_ctx *x)
+{
+    cJSON *active = ro_service(x, x->spec.bg.active_service);
+    if (!active)
+        return 0;
+    cJSON *active_rs = ro_rs_by_hash(x, ro_service_hash(active));
+    cJSON_Delete(active);
+    if ((active_rs && ro_scale_rs(x, active_rs, x->spec.replicas) < 0) || ro_reconcile_new_rs(x) < 0)
+        return -1;
+    cJSON *st = cJSON_Duplicate(x->status, 1);
+    active_counts(x, st, cj_str(x->status, "blueGreen.activeSelector"), false);
+    return ro_persist_status(x, st);
 }
 
 int ro_rollout_bluegreen(ro_ctx *x)

@@ -138,7 +138,6 @@ static const cJSON *controller_ref(const cJSON *obj)
 static void map_rs(void *ud, const cJSON *obj, kube_queue *q);
 
 typedef struct {
-    ro_controller *rc;
     kube_queue *q;
     const cJSON *changed;
     const char *kind; /* "Service" or "Ingress" */
@@ -183,27 +182,27 @@ static void map_rs(void *ud, const cJSON *obj, kube_queue *q)
     if (ref) {
         if (cj_streq(cj_str(ref, "kind"), "Rollout")) {
             char key[512];
-            snprintf(key, sizeof key, "%s/%s", cj_str(obj, "metadata.namespace") ? cj_str(obj, "metadata.namespace") : "",
-                     cj_str(ref, "name") ? cj_str(ref, "name") : "");
+            snprintf(key, sizeof key, "%s/%s", cj_str0(obj, "metadata.namespace"),
+                     cj_str0(ref, "name"));
             kube_queue_add(q, key);
         }
         return;
     }
-    map_ctx m = {rc, q, obj, NULL};
+    map_ctx m = {q, obj, NULL};
     kube_informer_each(rc->rollouts, cj_str(obj, "metadata.namespace"), enqueue_if_mentions, &m);
 }
 
 static void map_svc(void *ud, const cJSON *obj, kube_queue *q)
 {
     ro_controller *rc = ud;
-    map_ctx m = {rc, q, obj, "Service"};
+    map_ctx m = {q, obj, "Service"};
     kube_informer_each(rc->rollouts, cj_str(obj, "metadata.namespace"), enqueue_if_mentions, &m);
 }
 
 static void map_ing(void *ud, const cJSON *obj, kube_queue *q)
 {
     ro_controller *rc = ud;
-    map_ctx m = {rc, q, obj, "Ingress"};
+    map_ctx m = {q, obj, "Ingress"};
     kube_informer_each(rc->rollouts, cj_str(obj, "metadata.namespace"), enqueue_if_mentions, &m);
 }
 
@@ -286,7 +285,7 @@ static cJSON *owner_ref(ro_ctx *x)
     cJSON_AddStringToObject(ref, "apiVersion", "argoproj.io/v1alpha1");
     cJSON_AddStringToObject(ref, "kind", "Rollout");
     cJSON_AddStringToObject(ref, "name", x->name);
-    cJSON_AddStringToObject(ref, "uid", cj_str(x->ro, "metadata.uid") ? cj_str(x->ro, "metadata.uid") : "");
+    cJSON_AddStringToObject(ref, "uid", cj_str0(x->ro, "metadata.uid"));
     cJSON_AddTrueToObject(ref, "controller");
     cJSON_AddTrueToObject(ref, "blockOwnerDeletion");
     return ref;
@@ -305,7 +304,7 @@ static void adopt_orphan(void *ud, const cJSON *rs)
     const cJSON *other;
     cJSON_ArrayForEach(other, cj_get(rs, "metadata.ownerReferences")) cJSON_AddItemToArray(refs, cJSON_Duplicate(other, 1));
     cJSON_AddItemToArray(refs, owner_ref(x));
-    cJSON_AddStringToObject(meta, "uid", cj_str(rs, "metadata.uid") ? cj_str(rs, "metadata.uid") : "");
+    cJSON_AddStringToObject(meta, "uid", cj_str0(rs, "metadata.uid"));
     char *body = cJSON_PrintUnformatted(patch);
     cJSON_Delete(patch);
     kube_status st;
@@ -581,42 +580,13 @@ static bool is_scaling_event(ro_ctx *x)
     return false;
 }
 
-/* syncReplicasOnly (blue-green): sizes follow spec.replicas; status keeps everything else. */
+/* syncReplicasOnly: sizes follow spec.replicas; the status keeps everything else. */
 static int sync_replicas_only(ro_ctx *x)
 {
     ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "Syncing replicas only due to scaling event");
     if (x->new_rs && sync_revision(x) < 0)
         return -1;
-    cJSON *active = ro_service(x, x->spec.bg.active_service);
-    if (!active)
-        return 0;
-    cJSON *active_rs = ro_rs_by_hash(x, ro_service_hash(active));
-    cJSON_Delete(active);
-    if (active_rs && ro_scale_rs(x, active_rs, x->spec.replicas) < 0)
-        return -1;
-    if (ro_reconcile_new_rs(x) < 0)
-        return -1;
-    cJSON *st = cJSON_Duplicate(x->status, 1);
-    cJSON *arr = ro_rs_by_hash(x, cj_str(x->status, "blueGreen.activeSelector"));
-    int hpa = 0, avail = 0;
-    if (arr) {
-        hpa = cj_int(arr, "status.replicas", 0);
-        avail = ro_rs_available(arr);
-    } else {
-        const cJSON *rs;
-        cJSON_ArrayForEach(rs, x->rss)
-        {
-            hpa += cj_int(rs, "status.replicas", 0);
-            avail += ro_rs_available(rs);
-        }
-    }
-    cJSON_DeleteItemFromObjectCaseSensitive(st, "HPAReplicas");
-    cJSON_DeleteItemFromObjectCaseSensitive(st, "availableReplicas");
-    if (hpa)
-        cJSON_AddNumberToObject(st, "HPAReplicas", hpa);
-    if (avail)
-        cJSON_AddNumberToObject(st, "availableReplicas", avail);
-    return ro_persist_status(x, st);
+    return ro_bluegreen_replicas_only(x);
 }
 
 static int reconcile_rollout(ro_ctx *x)

@@ -121,7 +121,8 @@ int ro_restart_pods(ro_ctx *x);
 
 /* ---- bluegreen.c ---- */
 int ro_rollout_bluegreen(ro_ctx *x);
-bool ro_completed_bluegreen_pause(ro_ctx *x);
+/* syncReplicasOnly's blue-green part: the active and new RS follow spec.replicas. */
+int ro_bluegreen_replicas_only(ro_ctx *x);
 /* isFastRollback: back to the stable RS, or to an older RS still within its scale-down delay. */
 bool ro_is_fast_rollback(ro_ctx *x);
 

@@ -18,12 +18,6 @@ static const cJSON *child(const cJSON *o, const char *key)
     return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
 }
 
-static const char *str_or_empty(const cJSON *o, const char *key)
-{
-    const cJSON *v = child(o, key);
-    return cJSON_IsString(v) && v->valuestring ? v->valuestring : "";
-}
-
 /* An int32 count (cJSON saturates valueint to the int range). */
 static int int_or(const cJSON *o, const char *key, int def)
 {
@@ -93,13 +87,13 @@ void ro_phase(const cJSON *rollout, const cJSON *status, char phase[32], char *m
         const cJSON *c;
         cJSON_ArrayForEach(c, conds)
         {
-            if (strcmp(str_or_empty(c, "type"), RO_COND_INVALID_SPEC) == 0) {
-                out(phase, message, n, RO_PHASE_DEGRADED, "%s: %s", RO_COND_INVALID_SPEC, str_or_empty(c, "message"));
+            if (strcmp(cj_str0(c, "type"), RO_COND_INVALID_SPEC) == 0) {
+                out(phase, message, n, RO_PHASE_DEGRADED, "%s: %s", RO_COND_INVALID_SPEC, cj_str0(c, "message"));
                 return;
             }
-            const char *reason = str_or_empty(c, "reason");
+            const char *reason = cj_str0(c, "reason");
             if (strcmp(reason, RO_REASON_ABORTED) == 0 || strcmp(reason, RO_REASON_TIMED_OUT) == 0) {
-                out(phase, message, n, RO_PHASE_DEGRADED, "%s: %s", reason, str_or_empty(c, "message"));
+                out(phase, message, n, RO_PHASE_DEGRADED, "%s: %s", reason, cj_str0(c, "message"));
                 return;
             }
         }
@@ -112,7 +106,7 @@ void ro_phase(const cJSON *rollout, const cJSON *status, char phase[32], char *m
     /* 3. controller pause conditions: the first one's reason */
     const cJSON *pcs = child(status, "pauseConditions");
     if (cJSON_IsArray(pcs) && cJSON_GetArraySize(pcs) > 0) {
-        out_msg(phase, message, n, RO_PHASE_PAUSED, str_or_empty(cJSON_GetArrayItem(pcs, 0), "reason"));
+        out_msg(phase, message, n, RO_PHASE_PAUSED, cj_str0(cJSON_GetArrayItem(pcs, 0), "reason"));
         return;
     }
     /* 4. restart pending */
@@ -135,12 +129,12 @@ void ro_phase(const cJSON *rollout, const cJSON *status, char phase[32], char *m
         return;
     }
     const cJSON *strategy = child(spec, "strategy");
-    const char *current = str_or_empty(status, "currentPodHash");
-    const char *stable = str_or_empty(status, "stableRS");
+    const char *current = cj_str0(status, "currentPodHash");
+    const char *stable = cj_str0(status, "stableRS");
     bool fully_promoted = stable[0] != '\0' && strcmp(stable, current) == 0;
     if (present_obj(strategy, "blueGreen")) {
         /* 7. blue-green */
-        const char *active = str_or_empty(child(status, "blueGreen"), "activeSelector");
+        const char *active = cj_str0(child(status, "blueGreen"), "activeSelector");
         if (active[0] == '\0' || strcmp(active, current) != 0) {
             out_msg(phase, message, n, RO_PHASE_PROGRESSING, RO_PMSG_CUTOVER_PENDING);
             return;
@@ -149,7 +143,7 @@ void ro_phase(const cJSON *rollout, const cJSON *status, char phase[32], char *m
             bool waiting = false;
             if (present_obj(child(strategy, "blueGreen"), "postPromotionAnalysis")) {
                 const cJSON *ars = child(child(status, "blueGreen"), "postPromotionAnalysisRunStatus");
-                const char *st = str_or_empty(ars, "status");
+                const char *st = cj_str0(ars, "status");
                 bool completed = strcmp(st, "Successful") == 0 || strcmp(st, "Failed") == 0 ||
                                  strcmp(st, "Error") == 0 || strcmp(st, "Inconclusive") == 0;
                 waiting = !cJSON_IsObject(ars) || !completed;
@@ -204,7 +198,7 @@ void ro_get_phase(const cJSON *rollout, char phase[32], char *message, size_t n)
         generation = d >= 9.2e18 ? (long long)9.2e18 : d <= -9.2e18 ? (long long)-9.2e18 : (long long)d;
     }
     long long observed;
-    if (atoi_go(str_or_empty(status, "observedGeneration"), &observed) && observed < generation) {
+    if (atoi_go(cj_str0(status, "observedGeneration"), &observed) && observed < generation) {
         out_msg(phase, message, n, RO_PHASE_PROGRESSING, RO_PMSG_SPEC_NOT_OBSERVED);
         return;
     }
@@ -213,9 +207,9 @@ void ro_get_phase(const cJSON *rollout, char phase[32], char *message, size_t n)
         out_msg(phase, message, n, RO_PHASE_PROGRESSING, RO_PMSG_UNPAUSING);
         return;
     }
-    const char *p = str_or_empty(status, "phase");
+    const char *p = cj_str0(status, "phase");
     if (p[0]) {
-        out_msg(phase, message, n, p, str_or_empty(status, "message"));
+        out_msg(phase, message, n, p, cj_str0(status, "message"));
         return;
     }
     ro_phase(rollout, status, phase, message, n);
@@ -231,7 +225,7 @@ cJSON *ro_condition(const cJSON *status, const char *type)
     cJSON *c;
     cJSON_ArrayForEach(c, conds)
     {
-        if (strcmp(str_or_empty(c, "type"), type) == 0)
+        if (strcmp(cj_str0(c, "type"), type) == 0)
             return c;
     }
     return NULL;
@@ -245,7 +239,7 @@ void ro_remove_condition(cJSON *status, const char *type)
     cJSON *c = conds->child;
     while (c) {
         cJSON *next = c->next;
-        if (strcmp(str_or_empty(c, "type"), type) == 0)
+        if (strcmp(cj_str0(c, "type"), type) == 0)
             cJSON_Delete(cJSON_DetachItemViaPointer(conds, c));
         c = next;
     }
@@ -300,8 +294,8 @@ bool ro_set_condition(cJSON *status, const char *type, const char *cstatus, cons
     if (!type || !type[0] || !cstatus || !cstatus[0] || !cJSON_IsObject(status))
         return false;
     const cJSON *cur = ro_condition(status, type);
-    bool same_status = cur && strcmp(str_or_empty(cur, "status"), cstatus) == 0;
-    if (same_status && strcmp(str_or_empty(cur, "reason"), reason ? reason : "") == 0)
+    bool same_status = cur && strcmp(cj_str0(cur, "status"), cstatus) == 0;
+    if (same_status && strcmp(cj_str0(cur, "reason"), reason ? reason : "") == 0)
         return false;
     cJSON *c = new_condition(type, cstatus, reason, message, now_ms, same_status ? kept_transition(cur) : NULL);
     ro_remove_condition(status, type);
@@ -315,7 +309,7 @@ bool ro_replace_condition(cJSON *status, const char *type, const char *cstatus, 
     if (!type || !type[0] || !cstatus || !cstatus[0] || !cJSON_IsObject(status))
         return false;
     cJSON *cur = ro_condition(status, type);
-    bool keep = keep_transition && cur && strcmp(str_or_empty(cur, "status"), cstatus) == 0;
+    bool keep = keep_transition && cur && strcmp(cj_str0(cur, "status"), cstatus) == 0;
     cJSON *c = new_condition(type, cstatus, reason, message, now_ms, keep ? kept_transition(cur) : NULL);
     /* Unchanged when the only condition of this type is already last and
      * identical. */

@@ -430,17 +430,11 @@ static int st_int(const cJSON *st, const char *key) { return cj_int(st, key, 0);
 static bool rollout_healthy(ro_ctx *x, const cJSON *st)
 {
     bool completed = true;
-    const char *cur = cj_str(st, "currentPodHash");
-    if (x->spec.strategy == RO_STRATEGY_BLUEGREEN) {
-        bool active = cj_streq(cj_str(st, "blueGreen.activeSelector") ? cj_str(st, "blueGreen.activeSelector") : "",
-                               cur ? cur : "");
-        bool preview = true;
-        if (x->spec.bg.preview_service && *x->spec.bg.preview_service) {
-            const char *p = cj_str(st, "blueGreen.previewSelector");
-            preview = cj_streq(p ? p : "", cur ? cur : "");
-        }
-        completed = active && preview;
-    }
+    const char *cur = cj_str0(st, "currentPodHash");
+    if (x->spec.strategy == RO_STRATEGY_BLUEGREEN)
+        completed = !strcmp(cj_str0(st, "blueGreen.activeSelector"), cur) &&
+                    (!x->spec.bg.preview_service || !*x->spec.bg.preview_service ||
+                     !strcmp(cj_str0(st, "blueGreen.previewSelector"), cur));
     char gen[32];
     snprintf(gen, sizeof gen, "%d", cj_int(x->ro, "metadata.generation", 0));
     return x->spec.replicas == st_int(st, "updatedReplicas") && x->spec.replicas == st_int(st, "availableReplicas") &&
@@ -452,11 +446,9 @@ static bool rollout_progressing(ro_ctx *x, const cJSON *st)
 {
     const cJSON *old = x->status;
     bool strategy = false;
-    if (x->spec.strategy == RO_STRATEGY_BLUEGREEN) {
-        const char *oa = cj_str(old, "blueGreen.activeSelector"), *na = cj_str(st, "blueGreen.activeSelector");
-        const char *op = cj_str(old, "blueGreen.previewSelector"), *np = cj_str(st, "blueGreen.previewSelector");
-        strategy = !cj_streq(oa ? oa : "", na ? na : "") || !cj_streq(op ? op : "", np ? np : "");
-    }
+    if (x->spec.strategy == RO_STRATEGY_BLUEGREEN)
+        strategy = strcmp(cj_str0(old, "blueGreen.activeSelector"), cj_str0(st, "blueGreen.activeSelector")) ||
+                   strcmp(cj_str0(old, "blueGreen.previewSelector"), cj_str0(st, "blueGreen.previewSelector"));
     int old_old = st_int(old, "replicas") - st_int(old, "updatedReplicas");
     int new_old = st_int(st, "replicas") - st_int(st, "updatedReplicas");
     return st_int(st, "updatedReplicas") != st_int(old, "updatedReplicas") || new_old < old_old ||
@@ -546,8 +538,7 @@ void ro_calculate_conditions(ro_ctx *x, cJSON *st)
                 snprintf(msg, sizeof msg, RO_MSG_REPLICASET_PROGRESSING_FMT, rs_name);
             else
                 snprintf(msg, sizeof msg, RO_MSG_ROLLOUT_PROGRESSING_FMT, x->name);
-            const char *stable = cj_str(st, "stableRS"), *curhash = cj_str(st, "currentPodHash");
-            if (became_unhealthy && cj_streq(stable ? stable : "", curhash ? curhash : "")) {
+            if (became_unhealthy && !strcmp(cj_str0(st, "stableRS"), cj_str0(st, "currentPodHash"))) {
                 reason = RO_REASON_REPLICASET_NOT_AVAILABLE;
                 snprintf(msg, sizeof msg, "%s", RO_MSG_NOT_AVAILABLE);
             }
