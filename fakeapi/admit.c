@@ -2,6 +2,7 @@
  * decoder would make (400), validation (422), and the defaults a real server fills in. */
 #include "fakeapi/internal.h"
 
+#include "common/podspec.h"
 #include "common/yaml.h"
 
 #include <ctype.h>
@@ -257,31 +258,6 @@ static void set_default(cJSON *o, const char *key, cJSON *v)
         cJSON_Delete(v);
 }
 
-static void pod_spec_defaults(cJSON *spec)
-{
-    set_default(spec, "restartPolicy", cJSON_CreateString("Always"));
-    set_default(spec, "terminationGracePeriodSeconds", cJSON_CreateNumber(30));
-    set_default(spec, "dnsPolicy", cJSON_CreateString("ClusterFirst"));
-    set_default(spec, "schedulerName", cJSON_CreateString("default-scheduler"));
-    set_default(spec, "securityContext", cJSON_CreateObject());
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(spec, "containers"))
-    {
-        if (!cJSON_IsObject(c))
-            continue;
-        const char *image = cj_str(c, "image");
-        const char *colon = image ? strrchr(image, ':') : NULL;
-        bool latest = !image || !colon || strchr(colon, '/') || !strcmp(colon, ":latest");
-        set_default(c, "imagePullPolicy", cJSON_CreateString(latest ? "Always" : "IfNotPresent"));
-        set_default(c, "terminationMessagePath", cJSON_CreateString("/dev/termination-log"));
-        set_default(c, "terminationMessagePolicy", cJSON_CreateString("File"));
-        set_default(c, "resources", cJSON_CreateObject());
-        cJSON *p;
-        cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(c, "ports"))
-            if (cJSON_IsObject(p)) set_default(p, "protocol", cJSON_CreateString("TCP"));
-    }
-}
-
 void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
 {
     cJSON *meta = cj_obj(obj, "metadata");
@@ -297,7 +273,7 @@ void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
         cj_set(obj, "status", st);
     } else if (!strcmp(k, "pods")) {
         cJSON *spec = cj_obj(obj, "spec");
-        pod_spec_defaults(spec);
+        co_pod_spec_defaults(spec);
         set_default(spec, "serviceAccountName", cJSON_CreateString("default"));
         cJSON *st = cJSON_CreateObject();
         cJSON_AddStringToObject(st, "phase", "Pending");
@@ -350,13 +326,13 @@ void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
         }
         cJSON *tspec = cj_get(obj, "spec.template.spec");
         if (cJSON_IsObject(tspec))
-            pod_spec_defaults(tspec);
+            co_pod_spec_defaults(tspec);
     } else if (!strcmp(k, "replicasets.apps") || !strcmp(k, "statefulsets.apps")) {
         cJSON *spec = cj_obj(obj, "spec");
         set_default(spec, "replicas", cJSON_CreateNumber(1));
         cJSON *tspec = cj_get(obj, "spec.template.spec");
         if (cJSON_IsObject(tspec))
-            pod_spec_defaults(tspec);
+            co_pod_spec_defaults(tspec);
     }
 }
 

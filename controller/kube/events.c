@@ -94,6 +94,15 @@ static int create(kube_recorder *r, const cJSON *obj, const char *type, const ch
     cJSON_AddStringToObject(e, "reportingComponent", r->component);
     cJSON_AddStringToObject(e, "reportingInstance", "");
     cJSON *out = kube_create(r->client, &events_gvr, ns ? ns : "default", e, st);
+    /* the name is taken (another recorder, e.g. a previous controller process, at the same
+       clock reading): the next serial, as a new nanosecond would be for client-go */
+    for (int tries = 0; !out && st->code == 409 && tries < 64; tries++) {
+        snprintf(name, sizeof name, "%.240s.%llx%04llx",
+                 cj_str(obj, "metadata.name") ? cj_str(obj, "metadata.name") : "object",
+                 (unsigned long long)co_clock_now_ms(r->clock), ++r->serial & 0xffff);
+        cj_set_str(m, "name", name);
+        out = kube_create(r->client, &events_gvr, ns ? ns : "default", e, st);
+    }
     cJSON_Delete(e);
     if (!out)
         return -1;

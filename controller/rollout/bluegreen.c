@@ -17,11 +17,6 @@ static bool ready_for_pause(ro_ctx *x, int desired)
     return x->new_rs && ro_rs_replicas(x->new_rs) == desired && ro_rs_available(x->new_rs) == desired;
 }
 
-static bool halted(ro_ctx *x)
-{
-    return x->spec.paused || ro_pause_condition(x->status, RO_PAUSE_INCONCLUSIVE_ANALYSIS);
-}
-
 bool ro_is_fast_rollback(ro_ctx *x)
 {
     if (!x->new_rs || !x->stable_rs)
@@ -98,7 +93,7 @@ static void reconcile_pause(ro_ctx *x, const cJSON *active)
 /* reconcileActiveService */
 static int reconcile_active(ro_ctx *x, cJSON *active)
 {
-    if (halted(x) || !ready_for_pause(x, ro_new_rs_replicas(x)) || !ro_is_saturated(x, x->new_rs))
+    if (ro_halted(x) || !ready_for_pause(x, ro_new_rs_replicas(x)) || !ro_is_saturated(x, x->new_rs))
         return 0;
     const char *target = ro_service_hash(active);
     if (fast_tracked(x, active) || completed_pause(x))
@@ -108,28 +103,7 @@ static int reconcile_active(ro_ctx *x, cJSON *active)
     return ro_switch_service(x, active, target) < 0 ? -1 : 0;
 }
 
-/* isReplicaSetReferenced: by the recorded selectors or by the live Services */
-static bool referenced(ro_ctx *x, const cJSON *rs, const cJSON *active, const cJSON *preview)
-{
-    const char *h = ro_rs_hash(rs);
-    if (!*h)
-        return false;
-    const char *refs[] = {cj_str(x->status, "stableRS"), cj_str(x->status, "currentPodHash"),
-                          cj_str(x->status, "blueGreen.activeSelector"), cj_str(x->status, "blueGreen.previewSelector"),
-                          ro_service_hash(active), preview ? ro_service_hash(preview) : NULL};
-    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
-        if (refs[i] && !strcmp(refs[i], h))
-            return true;
-    return false;
-}
-
-static int by_revision_desc(const void *a, const void *b)
-{
-    long ra = ro_revision_of(*(const cJSON *const *)a), rb = ro_revision_of(*(const cJSON *const *)b);
-    return ra < rb ? 1 : ra > rb ? -1 : 0;
-}
-
-/* scaleDownOldReplicaSetsForBlueGreen + scaleDownDelayHelper */
+/* scaleDownOldReplicaSetsForBlueGreen */
 static int scale_down_old(ro_ctx *x, const cJSON *active, const cJSON *preview)
 {
     if (ro_pause_condition(x->status, RO_PAUSE_INCONCLUSIVE_ANALYSIS))
@@ -139,35 +113,17 @@ static int scale_down_old(ro_ctx *x, const cJSON *active, const cJSON *preview)
     for (int i = 0; i < x->nothers; i++)
         if (ro_rs_replicas(x->others[i]) > 0) /* FilterActiveReplicaSets */
             v[k++] = x->others[i];
-    qsort(v, (size_t)k, sizeof *v, by_revision_desc);
-    int limit = x->spec.scale_down_delay_revision_limit >= 0 ? x->spec.scale_down_delay_revision_limit : INT32_MAX;
+    ro_sort_by_revision_desc(v, k);
     int annotated = 0, rc = 0;
     for (int i = 0; i < k && rc == 0; i++) {
         cJSON *t = v[i];
-        if (referenced(x, t, active, preview)) {
+        if (ro_rs_referenced(x, t, active, preview)) {
             ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "Skip scale down of older RS '%s': still referenced",
                    cj_str(t, "metadata.name"));
             continue;
         }
         int want = 0;
-        if (!ro_has_scale_down_deadline(t)) {
-            if (annotated < limit) {
-                annotated++;
-                want = ro_rs_replicas(t);
-                rc = ro_add_scale_down_delay(x, t, x->spec.scale_down_delay_seconds);
-            }
-        } else {
-            annotated++;
-            const char *at_s = ro_annotation(t, RO_ANN_SCALE_DOWN_DEADLINE);
-            int64_t at;
-            if (annotated > limit) {
-                ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "At ScaleDownDelayRevisionLimit (%d) and scaling down the rest",
-                       limit);
-            } else if (at_s && co_time_parse(at_s, &at) == 0 && at > x->now) {
-                ro_requeue_after(x, at - x->now);
-                want = x->spec.replicas;
-            }
-        }
+        rc = ro_scale_down_delay_helper(x, t, &annotated, x->spec.replicas, &want);
         if (rc == 0 && ro_rs_replicas(t) != want)
             rc = ro_scale_rs(x, t, want) < 0 ? -1 : 0;
     }
@@ -212,21 +168,6 @@ static const char *should_full_promote(ro_ctx *x, const cJSON *st)
     return "Completed blue-green update";
 }
 
-/* promoteStable */
-static void promote_stable(ro_ctx *x, cJSON *st, const char *reason)
-{
-    x->clear_pause = true;
-    x->remove_abort = true;
-    x->add_abort = false;
-    cJSON_DeleteItemFromObjectCaseSensitive(st, "promoteFull");
-    cJSON_DeleteItemFromObjectCaseSensitive(cj_get(st, "blueGreen"), "scaleUpPreviewCheckPoint");
-    const char *cur = cj_str(st, "currentPodHash");
-    if (!cj_streq(cj_str(st, "stableRS"), cur)) {
-        cj_set_str(st, "stableRS", cur);
-        ro_event(x, "Normal", RO_REASON_COMPLETED, RO_MSG_COMPLETED_FMT, (int)ro_revision_of(x->ro), cur, reason);
-    }
-}
-
 /* calculateScaleUpPreviewCheckPoint */
 static bool scale_up_preview_checkpoint(ro_ctx *x, const char *stable)
 {
@@ -242,36 +183,6 @@ static bool scale_up_preview_checkpoint(ro_ctx *x, const char *stable)
     if (!completed_pause(x))
         return false;
     return ro_rs_available(x->new_rs) == x->spec.bg.preview_replica_count;
-}
-
-/* Sets st's (non-zero) counts taken from the RS the active selector names, or from every RS when
-   there is none (syncRolloutStatusBlueGreen): HPAReplicas and availableReplicas, and with `full`
-   readyReplicas and selector too. */
-static void active_counts(ro_ctx *x, cJSON *st, const char *active_hash, bool full)
-{
-    const cJSON *active_rs = ro_rs_by_hash(x, active_hash), *rs;
-    int hpa = 0, avail = 0, ready = 0;
-    char sel[1024];
-    cJSON_ArrayForEach(rs, x->rss)
-    {
-        if (active_rs && rs != active_rs)
-            continue;
-        hpa += cj_int(rs, "status.replicas", 0);
-        avail += ro_rs_available(rs);
-        ready += cj_int(rs, "status.readyReplicas", 0);
-    }
-    ro_format_selector(cj_get(active_rs ? active_rs : x->ro, "spec.selector"), sel, sizeof sel);
-    static const char *const keys[] = {"HPAReplicas", "availableReplicas", "readyReplicas", "selector"};
-    for (size_t i = 0; i < (full ? 4u : 2u); i++)
-        cJSON_DeleteItemFromObjectCaseSensitive(st, keys[i]);
-    if (hpa)
-        cJSON_AddNumberToObject(st, "HPAReplicas", hpa);
-    if (avail)
-        cJSON_AddNumberToObject(st, "availableReplicas", avail);
-    if (full && ready)
-        cJSON_AddNumberToObject(st, "readyReplicas", ready);
-    if (full && sel[0])
-        cJSON_AddStringToObject(st, "selector", sel);
 }
 
 /* syncRolloutStatusBlueGreen */
@@ -300,11 +211,11 @@ static int sync_status(ro_ctx *x, const cJSON *active, const cJSON *preview)
         cj_set_str(st, "stableRS", stable);
     const char *reason = should_full_promote(x, st);
     if (reason)
-        promote_stable(x, st, reason);
+        ro_promote_stable(x, st, reason);
     else if (scale_up_preview_checkpoint(x, cj_str(st, "stableRS")))
         cJSON_AddTrueToObject(bg, "scaleUpPreviewCheckPoint");
 
-    active_counts(x, st, ah, true);
+    ro_set_counts(x, st, ah, true);
     ro_calculate_conditions(x, st);
     return ro_persist_status(x, st);
 }
@@ -314,7 +225,7 @@ static int rollout_bluegreen(ro_ctx *x, cJSON *active, cJSON *preview)
     if (ro_ensure_new_rs(x) < 0)
         return -1;
     /* reconcilePreviewService: the preview follows the new RS at once (not while halted) */
-    if (preview && x->new_rs && !halted(x) && ro_switch_service(x, preview, ro_rs_hash(x->new_rs)) < 0)
+    if (preview && x->new_rs && !ro_halted(x) && ro_switch_service(x, preview, ro_rs_hash(x->new_rs)) < 0)
         return -1;
     if (!x->new_rs || !cj_streq(cj_str(x->status, "currentPodHash"), ro_rs_hash(x->new_rs))) {
         ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "New pod template or template change detected");
@@ -326,7 +237,7 @@ static int rollout_bluegreen(ro_ctx *x, cJSON *active, cJSON *preview)
     if (reconcile_replica_sets(x, active, preview) < 0)
         return -1;
     reconcile_pause(x, active);
-    if (reconcile_active(x, active) < 0)
+    if (reconcile_active(x, active) < 0 || ro_podmeta_sync(x) < 0)
         return -1;
     return sync_status(x, active, preview);
 }
@@ -341,7 +252,7 @@ int ro_bluegreen_replicas_only(ro_ctx *x)
     if ((active_rs && ro_scale_rs(x, active_rs, x->spec.replicas) < 0) || ro_reconcile_new_rs(x) < 0)
         return -1;
     cJSON *st = cJSON_Duplicate(x->status, 1);
-    active_counts(x, st, cj_str(x->status, "blueGreen.activeSelector"), false);
+    ro_set_counts(x, st, cj_str(x->status, "blueGreen.activeSelector"), false);
     return ro_persist_status(x, st);
 }
 

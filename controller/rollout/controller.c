@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/podspec.h"
 #include "controller/actions.h"
 #include "controller/rollout/status.h"
 #include "controller/rollout/validate.h"
@@ -228,22 +229,53 @@ static int unsupported(ro_ctx *x, char *msg, size_t n)
     static const struct {
         const char *path, *what;
     } fields[] = {
-        {"spec.strategy.canary", "the canary strategy"},
+        {"spec.strategy.canary.analysis", "background analysis"},
+        {"spec.strategy.canary.pingPong", "pingPong"},
+        {"spec.strategy.canary.trafficRouting.istio", "istio traffic routing"},
+        {"spec.strategy.canary.trafficRouting.alb", "alb traffic routing"},
+        {"spec.strategy.canary.trafficRouting.smi", "smi traffic routing"},
+        {"spec.strategy.canary.trafficRouting.ambassador", "ambassador traffic routing"},
+        {"spec.strategy.canary.trafficRouting.appMesh", "appMesh traffic routing"},
+        {"spec.strategy.canary.trafficRouting.traefik", "traefik traffic routing"},
+        {"spec.strategy.canary.trafficRouting.apisix", "apisix traffic routing"},
+        {"spec.strategy.canary.trafficRouting.plugins", "traffic router plugins"},
         {"spec.strategy.blueGreen.prePromotionAnalysis", "pre-promotion analysis"},
         {"spec.strategy.blueGreen.postPromotionAnalysis", "post-promotion analysis"},
         {"spec.workloadRef", "workloadRef"},
     };
-    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+    static const char *const steps[] = {"analysis", "experiment", "plugin"};
+    char path[128];
+    const char *what = NULL;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields && !what; i++) {
         const cJSON *v = cj_get(x->ro, fields[i].path);
         if (v && !cJSON_IsNull(v)) {
-            snprintf(msg, n, RO_MSG_INVALID_SPEC_FMT, x->name, "");
-            size_t len = strlen(msg);
-            snprintf(msg + len, n - len, "%s: Forbidden: %s is not supported by Cutover yet", fields[i].path,
-                     fields[i].what);
-            return -1;
+            snprintf(path, sizeof path, "%s", fields[i].path);
+            what = fields[i].what;
         }
     }
-    return 0;
+    int i = 0;
+    const cJSON *step;
+    cJSON_ArrayForEach(step, cj_get(x->ro, "spec.strategy.canary.steps"))
+    {
+        for (size_t k = 0; k < sizeof steps / sizeof *steps && !what; k++) {
+            const cJSON *v = cj_get(step, steps[k]);
+            if (v && !cJSON_IsNull(v)) {
+                snprintf(path, sizeof path, "spec.strategy.canary.steps[%d].%s", i, steps[k]);
+                what = k == 0 ? "the analysis step" : k == 1 ? "the experiment step" : "the plugin step";
+            }
+        }
+        i++;
+    }
+    if (!what && cJSON_IsTrue(cj_get(x->ro, "spec.strategy.canary.dynamicStableScale"))) {
+        snprintf(path, sizeof path, "spec.strategy.canary.dynamicStableScale");
+        what = "dynamicStableScale";
+    }
+    if (!what)
+        return 0;
+    snprintf(msg, n, RO_MSG_INVALID_SPEC_FMT, x->name, "");
+    size_t len = strlen(msg);
+    snprintf(msg + len, n - len, "%s: Forbidden: %s is not supported by Cutover yet", path, what);
+    return -1;
 }
 
 /* createInvalidRolloutCondition */
@@ -320,16 +352,24 @@ static void adopt_orphan(void *ud, const cJSON *rs)
     cJSON_AddItemToArray(x->rss, out); /* the cache learns of it through the watch */
 }
 
-/* The hash of rs's template without its hash label: equal to the rollout's hash when the pod
-   templates are equal (PodTemplateEqualIgnoreHash). */
+/* PodTemplateEqualIgnoreHash: rs's template equals the rollout's once the hash labels are gone,
+   the rollout's template has the API server's defaults and neither has the deprecated
+   spec.serviceAccount (compared by hash: empty and absent fields are the same). */
 static bool template_equal_ignore_hash(const cJSON *rs, const cJSON *tmpl)
 {
-    cJSON *t = cJSON_Duplicate(cj_get(rs, "spec.template"), 1);
-    cJSON_DeleteItemFromObjectCaseSensitive(cj_get(t, "metadata.labels"), RO_POD_TEMPLATE_HASH_LABEL);
+    cJSON *live = cJSON_Duplicate(cj_get(rs, "spec.template"), 1);
+    cJSON *want = cJSON_IsObject(tmpl) ? cJSON_Duplicate(tmpl, 1) : cJSON_CreateObject();
+    co_pod_spec_defaults(cj_get(want, "spec"));
+    cJSON *both[] = {live, want};
+    for (int i = 0; i < 2; i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(cj_get(both[i], "metadata.labels"), RO_POD_TEMPLATE_HASH_LABEL);
+        cJSON_DeleteItemFromObjectCaseSensitive(cj_get(both[i], "spec"), "serviceAccount");
+    }
     char a[16], b[16];
-    ro_pod_template_hash(t, NULL, a);
-    ro_pod_template_hash(tmpl, NULL, b);
-    cJSON_Delete(t);
+    ro_pod_template_hash(live, NULL, a);
+    ro_pod_template_hash(want, NULL, b);
+    cJSON_Delete(live);
+    cJSON_Delete(want);
     return !strcmp(a, b);
 }
 
@@ -479,6 +519,7 @@ static int create_new_rs(ro_ctx *x)
         cJSON_AddNumberToObject(spec, "minReadySeconds", x->spec.min_ready_seconds);
     cJSON_AddItemToObject(spec, "selector", sel);
     cJSON_AddItemToObject(spec, "template", tmpl);
+    ro_podmeta_new_rs(x, rs);
 
     kube_status st;
     cJSON *out = kube_create(x->rc->client, &ro_rs_gvr, x->ns, rs, &st);
@@ -586,6 +627,8 @@ static int sync_replicas_only(ro_ctx *x)
     ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "Syncing replicas only due to scaling event");
     if (x->new_rs && sync_revision(x) < 0)
         return -1;
+    if (x->spec.strategy == RO_STRATEGY_CANARY)
+        return ro_canary_replicas_only(x);
     return ro_bluegreen_replicas_only(x);
 }
 
@@ -636,6 +679,9 @@ static int reconcile_rollout(ro_ctx *x)
     }
     if (cj_streq(cj_str(x->status, "stableRS"), cj_str(x->status, "currentPodHash")) && ro_is_aborted(x))
         x->remove_abort = true; /* an abort of a fully promoted rollout is dropped */
+    /* newRolloutContext creates the new RS before anything else looks at the rollout */
+    if (!x->new_rs && create_new_rs(x) < 0)
+        return -1;
 
     char gen[32];
     snprintf(gen, sizeof gen, "%d", cj_int(x->ro, "metadata.generation", 0));
@@ -655,6 +701,8 @@ static int reconcile_rollout(ro_ctx *x)
     }
     if (is_scaling_event(x))
         return sync_replicas_only(x);
+    if (x->spec.strategy == RO_STRATEGY_CANARY)
+        return ro_rollout_canary(x);
     return ro_rollout_bluegreen(x);
 }
 
@@ -689,6 +737,7 @@ static int reconcile(void *ud, const char *key, int64_t *requeue_after_ms)
     ro_log(rc, RO_LOG_DEBUG, x.ns, x.name, "Reconciliation completed (%s)", r == 0 ? "ok" : "error");
     *requeue_after_ms = x.requeue_ms;
     free(x.others);
+    cJSON_Delete(x.weights);
     cJSON_Delete(x.rss);
     cJSON_Delete(x.ro);
     return r;

@@ -63,6 +63,7 @@ typedef struct {
     int64_t requeue_ms; /* earliest requeue asked for during this reconcile; 0 = none */
     bool new_rs_within_delay; /* the new RS had an unexpired scale-down deadline when we began */
     bool restarted;           /* SetRestartedAt: status.restartedAt becomes spec.restartAt */
+    cJSON *weights;           /* canary: the new status.canary.weights (owned), NULL when none */
 } ro_ctx;
 
 /* ---- sync.c ---- */
@@ -103,6 +104,23 @@ int ro_persist_status(ro_ctx *x, cJSON *st);
    phase are recomputed and the difference is patched. */
 int ro_patch_conditions(ro_ctx *x, cJSON *st);
 bool ro_is_saturated(ro_ctx *x, const cJSON *rs);
+/* haltProgress: spec.paused or an inconclusive analysis pause */
+bool ro_halted(const ro_ctx *x);
+void ro_sort_by_revision_desc(cJSON **v, int n);
+/* scaleDownDelayHelper: an old RS gets a scale-down deadline (within scaleDownDelayRevisionLimit)
+   and keeps its size until it passes; *annotated counts the RSs with a deadline so far. *desired
+   gets the RS's size. 0 or -1 (write error). */
+int ro_scale_down_delay_helper(ro_ctx *x, cJSON *rs, int *annotated, int rollout_replicas, int *desired);
+/* isReplicaSetReferenced: by the selectors and weights recorded in the status or by the live
+   Services given (either may be NULL). */
+bool ro_rs_referenced(ro_ctx *x, const cJSON *rs, const cJSON *svc_a, const cJSON *svc_b);
+/* Sets st's (non-zero) HPAReplicas and availableReplicas (with `full` also readyReplicas and
+   selector) from the RS whose hash is `hash`, or from every RS when there is none. */
+void ro_set_counts(ro_ctx *x, cJSON *st, const char *hash, bool full);
+/* promoteStable: the current pod hash becomes stableRS (RolloutCompleted event with reason);
+   pauses, abort, promoteFull, scaleUpPreviewCheckPoint cleared; a canary's index goes past its
+   last step. */
+void ro_promote_stable(ro_ctx *x, cJSON *st, const char *reason);
 /* Service helpers */
 /* A copy of the named Service from the cache (caller frees), NULL when unknown. */
 cJSON *ro_service(ro_ctx *x, const char *name);
@@ -118,6 +136,33 @@ int ro_ensure_new_rs(ro_ctx *x);
 /* ---- restart.c ---- */
 /* The pod restarter of spec.restartAt; sets x->restarted when every pod is newer than it. */
 int ro_restart_pods(ro_ctx *x);
+
+/* ---- podmeta.c ---- */
+/* What a new ReplicaSet carries beyond the rollout's template (rs is the object about to be
+   created): ephemeral metadata (activeMetadata/previewMetadata, stableMetadata/canaryMetadata) in
+   its pod template with the `rollout.argoproj.io/ephemeral-metadata` annotation, and the injected
+   pod anti-affinity against the stable RS (antiAffinity). */
+void ro_podmeta_new_rs(ro_ctx *x, cJSON *rs);
+/* syncEphemeralMetadata and the anti-affinity clean-up: the stable and new ReplicaSets (templates
+   and existing pods) carry the metadata of their current role. 0 or -1. */
+int ro_podmeta_sync(ro_ctx *x);
+
+/* ---- canary.c, nginx.c ---- */
+int ro_rollout_canary(ro_ctx *x);
+/* syncReplicasOnly's canary part: the ReplicaSets are scaled, the status synced. */
+int ro_canary_replicas_only(ro_ctx *x);
+/* The nginx router's SetWeight: every canary Ingress of the rollout at `weight` (created when
+   missing). -1 with err set (Argo's message) on an error. */
+int ro_nginx_set_weight(ro_ctx *x, int weight, char *err, size_t n);
+/* The canary weight the traffic router should have in this reconcile (reference §2.4.2: 0 when
+   fully promoted, aborted or without an available canary pod; the current weight on promote
+   --full; the previous setWeight until the canary pods for this step are up; 100 past the last
+   step). Uses x->ro, x->status, new_rs, stable_rs, others. */
+int ro_canary_traffic_weight(ro_ctx *x);
+/* buildCanaryIngress: the desired canary Ingress for the stable Ingress `stable` (apiVersion,
+   kind, metadata name/namespace/annotations, spec; no ownerReferences). NULL with err set when
+   the stable Ingress has no rule using the stable Service. Caller frees. */
+cJSON *ro_nginx_canary_ingress(ro_ctx *x, const cJSON *stable, int weight, char *err, size_t n);
 
 /* ---- bluegreen.c ---- */
 int ro_rollout_bluegreen(ro_ctx *x);

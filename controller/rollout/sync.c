@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "controller/actions.h"
+#include "controller/rollout/canarymath.h"
 #include "controller/rollout/status.h"
 
 const kube_gvr ro_rs_gvr = {"apps", "v1", "replicasets", 1};
@@ -245,20 +246,31 @@ bool ro_should_delay_scale_down_on_abort(const ro_ctx *x)
     return x->spec.strategy == RO_STRATEGY_BLUEGREEN || x->spec.canary.traffic_routing;
 }
 
-/* The new RS's desired size (utils/replicaset NewRSNewReplicas, blue-green branch): the preview
-   count until the checkpoint is passed (or promote --full), and while manually paused. */
+/* The new RS's desired size (utils/replicaset NewRSNewReplicas). Blue-green: the preview count
+   until the update is promoted (promote --full, or scaleUpPreviewCheckPoint while not paused);
+   canary: this reconcile's share of the replica math. */
 int ro_new_rs_replicas(ro_ctx *x)
 {
-    if (x->spec.strategy == RO_STRATEGY_BLUEGREEN && x->spec.bg.preview_replica_count >= 0) {
-        const cJSON *active = ro_rs_by_hash(x, cj_str(x->status, "blueGreen.activeSelector"));
-        if (!active || active == x->new_rs)
-            return x->spec.replicas;
-        bool scale_up = cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")) ||
-                        cJSON_IsTrue(cj_get(x->status, "promoteFull"));
-        if (!scale_up || x->spec.paused)
-            return x->spec.bg.preview_replica_count;
+    if (x->spec.strategy == RO_STRATEGY_CANARY) {
+        int want_new, want_stable;
+        if (x->spec.canary.traffic_routing)
+            ro_canary_routed_counts_rs(x->ro, x->new_rs, x->stable_rs, x->weights, &want_new, &want_stable);
+        else
+            ro_canary_basic_counts(x->ro, x->new_rs, x->stable_rs, (const cJSON *const *)x->others, x->nothers,
+                                   &want_new, &want_stable);
+        return want_new;
     }
-    return x->spec.replicas;
+    if (x->spec.strategy != RO_STRATEGY_BLUEGREEN || x->spec.bg.preview_replica_count < 0)
+        return x->spec.replicas;
+    const cJSON *active = ro_rs_by_hash(x, cj_str(x->status, "blueGreen.activeSelector"));
+    if (!active || active == x->new_rs || cJSON_IsTrue(cj_get(x->status, "promoteFull")))
+        return x->spec.replicas;
+    if (!x->new_rs || !cj_streq(ro_rs_hash(x->new_rs), cj_str(x->status, "currentPodHash")))
+        return x->spec.bg.preview_replica_count;
+    bool not_paused = !x->spec.paused && cJSON_GetArraySize(cj_get(x->status, "pauseConditions")) == 0;
+    if (not_paused && cJSON_IsTrue(cj_get(x->status, "blueGreen.scaleUpPreviewCheckPoint")))
+        return x->spec.replicas;
+    return x->spec.bg.preview_replica_count;
 }
 
 /* replicaset.go reconcileNewReplicaSet, with the delayed scale-down of an aborted update. */
@@ -329,6 +341,108 @@ int ro_cleanup_old_rss(ro_ctx *x)
     }
     free(v);
     return rc;
+}
+
+static int by_revision_desc(const void *a, const void *b)
+{
+    long ra = ro_revision_of(*(const cJSON *const *)a), rb = ro_revision_of(*(const cJSON *const *)b);
+    return ra < rb ? 1 : ra > rb ? -1 : 0;
+}
+
+void ro_sort_by_revision_desc(cJSON **v, int n) { qsort(v, (size_t)n, sizeof *v, by_revision_desc); }
+
+int ro_scale_down_delay_helper(ro_ctx *x, cJSON *rs, int *annotated, int rollout_replicas, int *desired)
+{
+    int limit = x->spec.scale_down_delay_revision_limit >= 0 ? x->spec.scale_down_delay_revision_limit : INT32_MAX;
+    *desired = 0;
+    if (!ro_has_scale_down_deadline(rs)) {
+        if (ro_rs_replicas(rs) > 0 && *annotated < limit) {
+            (*annotated)++;
+            *desired = ro_rs_replicas(rs);
+            return ro_add_scale_down_delay(x, rs, x->spec.scale_down_delay_seconds);
+        }
+        return 0;
+    }
+    (*annotated)++;
+    int64_t left = deadline_remaining(x, rs);
+    if (*annotated > limit) {
+        ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "At ScaleDownDelayRevisionLimit (%d) and scaling down the rest", limit);
+    } else if (left != INT64_MIN && left > 0) {
+        ro_requeue_after(x, left);
+        *desired = rollout_replicas;
+    }
+    return 0;
+}
+
+bool ro_halted(const ro_ctx *x)
+{
+    return x->spec.paused || ro_pause_condition(x->status, RO_PAUSE_INCONCLUSIVE_ANALYSIS);
+}
+
+/* isReplicaSetReferenced: by the recorded selectors or by the live Services */
+bool ro_rs_referenced(ro_ctx *x, const cJSON *rs, const cJSON *svc_a, const cJSON *svc_b)
+{
+    const char *h = ro_rs_hash(rs);
+    if (!*h)
+        return false;
+    const char *refs[] = {cj_str(x->status, "stableRS"), cj_str(x->status, "currentPodHash"),
+                          cj_str(x->status, "blueGreen.activeSelector"), cj_str(x->status, "blueGreen.previewSelector"),
+                          cj_str(x->status, "canary.weights.canary.podTemplateHash"),
+                          cj_str(x->status, "canary.weights.stable.podTemplateHash"),
+                          svc_a ? ro_service_hash(svc_a) : NULL, svc_b ? ro_service_hash(svc_b) : NULL};
+    for (size_t i = 0; i < sizeof refs / sizeof *refs; i++)
+        if (refs[i] && !strcmp(refs[i], h))
+            return true;
+    return false;
+}
+
+/* Sets st's (non-zero) counts taken from the RS the active selector names, or from every RS when
+   there is none (syncRolloutStatusBlueGreen): HPAReplicas and availableReplicas, and with `full`
+   readyReplicas and selector too. */
+void ro_set_counts(ro_ctx *x, cJSON *st, const char *active_hash, bool full)
+{
+    const cJSON *active_rs = ro_rs_by_hash(x, active_hash), *rs;
+    int hpa = 0, avail = 0, ready = 0;
+    char sel[1024];
+    cJSON_ArrayForEach(rs, x->rss)
+    {
+        if (active_rs && rs != active_rs)
+            continue;
+        hpa += cj_int(rs, "status.replicas", 0);
+        avail += ro_rs_available(rs);
+        ready += cj_int(rs, "status.readyReplicas", 0);
+    }
+    ro_format_selector(cj_get(active_rs ? active_rs : x->ro, "spec.selector"), sel, sizeof sel);
+    static const char *const keys[] = {"HPAReplicas", "availableReplicas", "readyReplicas", "selector"};
+    for (size_t i = 0; i < (full ? 4u : 2u); i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(st, keys[i]);
+    if (hpa)
+        cJSON_AddNumberToObject(st, "HPAReplicas", hpa);
+    if (avail)
+        cJSON_AddNumberToObject(st, "availableReplicas", avail);
+    if (full && ready)
+        cJSON_AddNumberToObject(st, "readyReplicas", ready);
+    if (full && sel[0])
+        cJSON_AddStringToObject(st, "selector", sel);
+}
+
+void ro_promote_stable(ro_ctx *x, cJSON *st, const char *reason)
+{
+    x->clear_pause = true;
+    x->remove_abort = true;
+    x->add_abort = false;
+    cJSON_DeleteItemFromObjectCaseSensitive(st, "promoteFull");
+    cJSON_DeleteItemFromObjectCaseSensitive(cj_get(st, "blueGreen"), "scaleUpPreviewCheckPoint");
+    if (x->spec.strategy == RO_STRATEGY_CANARY) {
+        cJSON_DeleteItemFromObjectCaseSensitive(st, "currentStepIndex");
+        if (x->spec.canary.steps > 0)
+            cJSON_AddNumberToObject(st, "currentStepIndex", x->spec.canary.steps);
+    }
+    const char *cur = cj_str(st, "currentPodHash");
+    if (!cj_streq(cj_str(st, "stableRS"), cur)) {
+        cj_set_str(st, "stableRS", cur);
+        ro_event(x, "Normal", RO_REASON_COMPLETED, RO_MSG_COMPLETED_FMT, (int)ro_revision_of(x->ro), cur, reason);
+    }
 }
 
 /* ---- Services (service.go) ---- */
@@ -435,6 +549,12 @@ static bool rollout_healthy(ro_ctx *x, const cJSON *st)
         completed = !strcmp(cj_str0(st, "blueGreen.activeSelector"), cur) &&
                     (!x->spec.bg.preview_service || !*x->spec.bg.preview_service ||
                      !strcmp(cj_str0(st, "blueGreen.previewSelector"), cur));
+    if (x->spec.strategy == RO_STRATEGY_CANARY) {
+        const cJSON *index = cj_get(st, "currentStepIndex");
+        bool all_steps = x->spec.canary.steps == 0 || !index || index->valueint == x->spec.canary.steps;
+        completed = all_steps && *cur && !strcmp(cj_str0(st, "stableRS"), cur) &&
+                    st_int(st, "replicas") == x->spec.replicas;
+    }
     char gen[32];
     snprintf(gen, sizeof gen, "%d", cj_int(x->ro, "metadata.generation", 0));
     return x->spec.replicas == st_int(st, "updatedReplicas") && x->spec.replicas == st_int(st, "availableReplicas") &&
@@ -449,6 +569,12 @@ static bool rollout_progressing(ro_ctx *x, const cJSON *st)
     if (x->spec.strategy == RO_STRATEGY_BLUEGREEN)
         strategy = strcmp(cj_str0(old, "blueGreen.activeSelector"), cj_str0(st, "blueGreen.activeSelector")) ||
                    strcmp(cj_str0(old, "blueGreen.previewSelector"), cj_str0(st, "blueGreen.previewSelector"));
+    if (x->spec.strategy == RO_STRATEGY_CANARY) {
+        const cJSON *oi = cj_get(old, "currentStepIndex"), *ni = cj_get(st, "currentStepIndex");
+        strategy = strcmp(cj_str0(old, "stableRS"), cj_str0(st, "stableRS")) ||
+                   (oi && ni && oi->valueint != ni->valueint) ||
+                   strcmp(cj_str0(old, "currentStepHash"), cj_str0(st, "currentStepHash"));
+    }
     int old_old = st_int(old, "replicas") - st_int(old, "updatedReplicas");
     int new_old = st_int(st, "replicas") - st_int(st, "updatedReplicas");
     return st_int(st, "updatedReplicas") != st_int(old, "updatedReplicas") || new_old < old_old ||

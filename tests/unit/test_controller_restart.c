@@ -1,7 +1,8 @@
-/* test_controller_restart.c: the controller is level-triggered. For a blue/green scenario, the
- * controller is killed just before each of its writes in turn (that write is never sent) and a
- * fresh one, with new caches and an empty queue, takes over; every run must still pass every
- * step of the scenario and end in the same state as the uninterrupted run. */
+/* test_controller_restart.c: the controller is level-triggered. For the blue/green (seed day 25)
+ * and canary (seed day 26) scenarios, the controller is killed just before each of its writes in
+ * turn (that write is never sent) and a fresh one, with new caches and an empty queue, takes
+ * over; every run must still pass every step of the scenario and end in the same state as the
+ * uninterrupted run. */
 #include <curl/curl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -15,7 +16,8 @@
 static char src_dir[1024];
 
 /* The end state that matters, from the last version of each object in the event log: the
-   rollout's phase, stable and current hashes; the Services' selectors; each ReplicaSet's size. */
+   rollout's phase, stable and current hashes; the Services' selectors; each ReplicaSet's size;
+   each Ingress's annotations. */
 static char *final_state(const char *log)
 {
     cJSON *last = cJSON_CreateObject();
@@ -25,7 +27,7 @@ static char *final_state(const char *log)
         cJSON *ev = cj_parse(line, len);
         const char *res = cj_str(ev, "resource"), *name = cj_str(ev, "name"), *type = cj_str(ev, "type");
         if (res && name && (!strcmp(res, "rollouts.argoproj.io") || !strcmp(res, "services") ||
-                            !strcmp(res, "replicasets.apps"))) {
+                            !strcmp(res, "replicasets.apps") || !strcmp(res, "ingresses.networking.k8s.io"))) {
             char key[512];
             snprintf(key, sizeof key, "%s/%s", res, name);
             cJSON_DeleteItemFromObjectCaseSensitive(last, key);
@@ -39,6 +41,8 @@ static char *final_state(const char *log)
                                             cj_str(o, "status.currentPodHash") ? cj_str(o, "status.currentPodHash") : "");
                 } else if (!strcmp(res, "services")) {
                     cJSON_AddItemToObject(v, "selector", cJSON_Duplicate(cj_get(o, "spec.selector"), 1));
+                } else if (!strcmp(res, "ingresses.networking.k8s.io")) {
+                    cJSON_AddItemToObject(v, "annotations", cJSON_Duplicate(cj_get(o, "metadata.annotations"), 1));
                 } else {
                     cJSON_AddNumberToObject(v, "replicas", cj_int(o, "spec.replicas", -1));
                 }
@@ -63,10 +67,10 @@ static char *final_state(const char *log)
     return out;
 }
 
-static void test_restart_before_each_write(void)
+static void restart_before_each_write(const char *scenario)
 {
     char path[1200], err[2048];
-    snprintf(path, sizeof path, "%s/scenarios/bluegreen-seed-day25.yaml", src_dir);
+    snprintf(path, sizeof path, "%s/scenarios/%s", src_dir, scenario);
     sc_scenario *s = sc_load(path, err, sizeof err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     FILE *devnull = fopen("/dev/null", "w");
@@ -96,6 +100,9 @@ static void test_restart_before_each_write(void)
     sc_free(s);
 }
 
+static void test_bluegreen(void) { restart_before_each_write("bluegreen-seed-day25.yaml"); }
+static void test_canary(void) { restart_before_each_write("canary-seed-day26.yaml"); }
+
 int main(void)
 {
     char here[1024];
@@ -103,7 +110,8 @@ int main(void)
     snprintf(src_dir, sizeof src_dir, "%s/../..", dirname(here));
     curl_global_init(CURL_GLOBAL_DEFAULT);
     static const cu_test tests[] = {
-        {"killed before each of its writes, the controller still gets there", test_restart_before_each_write},
+        {"blue/green: killed before each of its writes, the controller still gets there", test_bluegreen},
+        {"canary: killed before each of its writes, the controller still gets there", test_canary},
         {NULL, NULL},
     };
     int rc = cu_run("controller restart", tests);
