@@ -109,12 +109,13 @@ static int reconcile_services(canary *c)
 
 /* ---- traffic routing (trafficrouting.go) ---- */
 
-/* checkReplicasAvailable: rs has the pods for `weight` percent of spec.replicas. */
+/* checkReplicasAvailable: rs has the pods for `weight` (of maxTrafficWeight) of spec.replicas. */
 static bool replicas_available(ro_ctx *x, const cJSON *rs, int weight)
 {
     if (!rs)
         return false;
-    int want = weight * x->spec.replicas / 100, have = ro_rs_available(rs);
+    int max = ro_canary_max_weight(x->ro);
+    int want = max > 0 ? weight * x->spec.replicas / max : 0, have = ro_rs_available(rs);
     if (have < want) {
         ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "ReplicaSet %s has %d available replicas, waiting for %d",
                cj_str(rs, "metadata.name"), have, want);
@@ -161,7 +162,7 @@ int ro_canary_traffic_weight(ro_ctx *x)
     }
     if (index != nsteps)
         return ro_canary_current_set_weight(x->ro);
-    return 100;
+    return ro_canary_max_weight(x->ro);
 }
 
 /* reconcileTrafficRouting, with nginx as the only router */
@@ -187,7 +188,8 @@ static int reconcile_traffic_routing(canary *c)
     }
     cJSON *w = cJSON_CreateObject();
     cJSON_AddItemToObject(w, "canary", destination(weight, canary_hash, x->spec.canary.canary_service));
-    cJSON_AddItemToObject(w, "stable", destination(100 - weight, stable_hash, x->spec.canary.stable_service));
+    cJSON_AddItemToObject(w, "stable", destination(ro_canary_max_weight(x->ro) - weight, stable_hash,
+                                                   x->spec.canary.stable_service));
     const cJSON *prev = cj_get(x->status, "canary.weights");
     if (!cJSON_IsObject(prev) || !cj_equal(cj_get(prev, "canary"), cj_get(w, "canary")) ||
         !cj_equal(cj_get(prev, "stable"), cj_get(w, "stable")) || cj_get(prev, "additional")) {

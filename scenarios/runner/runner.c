@@ -163,8 +163,12 @@ static void quiet(run_ctx *c)
         return;
     kube_controller *kc = ro_controller_runtime(c->ctl);
     for (int round = 0; round < 100000; round++) {
-        int ran;
+        int ran, steps = 0;
         do {
+            if (++steps > 2000) { /* a controller that requeues itself forever at one instant */
+                failf(c, "the controller did not settle: %d reconciles without the clock moving", steps - 1);
+                return;
+            }
             if (catch_up(c, kc) != 0) {
                 failf(c, "the controller did not catch up with the API server");
                 return;
