@@ -731,7 +731,6 @@ static int reconcile(void *ud, const char *key, int64_t *requeue_after_ms)
     if (!x.ns)
         x.ns = "";
     ro_defaults(x.ro, &x.spec);
-    x.start_revision = ro_revision_of(x.ro);
     ro_log(rc, RO_LOG_DEBUG, x.ns, x.name, "Started syncing rollout");
     int r = x.name ? reconcile_rollout(&x) : 0;
     ro_log(rc, RO_LOG_DEBUG, x.ns, x.name, "Reconciliation completed (%s)", r == 0 ? "ok" : "error");

@@ -55,7 +55,6 @@ typedef struct {
     cJSON **others; /* the rest of rss (pointers into it) */
     int nothers;
     char hash[16];
-    long start_revision; /* the rollout's revision when the reconcile began */
     /* pauseContext */
     int add_pause, remove_pause;
     bool clear_pause, add_abort, remove_abort;

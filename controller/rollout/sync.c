@@ -719,8 +719,9 @@ void ro_calculate_conditions(ro_ctx *x, cJSON *st)
         ro_set_condition(st, RO_COND_COMPLETED, RO_COND_TRUE, RO_REASON_COMPLETED, RO_REASON_COMPLETED, x->now);
     } else if (ro_set_condition(st, RO_COND_COMPLETED, RO_COND_FALSE, RO_REASON_COMPLETED, RO_REASON_COMPLETED,
                                 x->now)) {
-        /* the update's revision: the one this reconcile started from, plus one */
-        ro_event(x, "Normal", RO_REASON_NOT_COMPLETED, RO_MSG_NOT_COMPLETED_FMT, (int)x->start_revision + 1,
+        /* the rollout's revision annotation as it is now (written before the status when a new
+           RS was created, on the next reconcile when an older RS is reused) */
+        ro_event(x, "Normal", RO_REASON_NOT_COMPLETED, RO_MSG_NOT_COMPLETED_FMT, (int)ro_revision_of(x->ro),
                  curhash ? curhash : "");
     }
 }
