@@ -223,7 +223,7 @@ static const cJSON *ref_ingress(void *ud, const char *name)
 static int ref_ingress_exists(void *ud, const char *name) { return ref_ingress(ud, name) != NULL; }
 
 /* What this version of Cutover does not do yet, as an InvalidSpec rather than a silent skip
-   (Cutover-specific messages in Argo's format). */
+   (Cutover-specific messages in Argo's format; the unsupported canary steps are validate.c's). */
 static int unsupported(ro_ctx *x, char *msg, size_t n)
 {
     static const struct {
@@ -243,7 +243,6 @@ static int unsupported(ro_ctx *x, char *msg, size_t n)
         {"spec.strategy.blueGreen.postPromotionAnalysis", "post-promotion analysis"},
         {"spec.workloadRef", "workloadRef"},
     };
-    static const char *const steps[] = {"analysis", "experiment", "plugin"};
     char path[128];
     const char *what = NULL;
     for (size_t i = 0; i < sizeof fields / sizeof *fields && !what; i++) {
@@ -252,19 +251,6 @@ static int unsupported(ro_ctx *x, char *msg, size_t n)
             snprintf(path, sizeof path, "%s", fields[i].path);
             what = fields[i].what;
         }
-    }
-    int i = 0;
-    const cJSON *step;
-    cJSON_ArrayForEach(step, cj_get(x->ro, "spec.strategy.canary.steps"))
-    {
-        for (size_t k = 0; k < sizeof steps / sizeof *steps && !what; k++) {
-            const cJSON *v = cj_get(step, steps[k]);
-            if (v && !cJSON_IsNull(v)) {
-                snprintf(path, sizeof path, "spec.strategy.canary.steps[%d].%s", i, steps[k]);
-                what = k == 0 ? "the analysis step" : k == 1 ? "the experiment step" : "the plugin step";
-            }
-        }
-        i++;
     }
     if (!what && cJSON_IsTrue(cj_get(x->ro, "spec.strategy.canary.dynamicStableScale"))) {
         snprintf(path, sizeof path, "spec.strategy.canary.dynamicStableScale");
