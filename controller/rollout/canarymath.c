@@ -748,31 +748,6 @@ void ro_canary_step_text(const cJSON *step, char *out, size_t n)
 
 /* ---- durations ---- */
 
-/* strconv.ParseInt(s, 10, 32). */
-static bool parse_int32(const char *s, long *out)
-{
-    const char *p = s;
-    bool neg = false;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    if (!*p)
-        return false;
-    long long v = 0;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (*p - '0');
-        if (v > (long long)INT32_MAX + 1)
-            return false;
-    }
-    if (neg)
-        v = -v;
-    if (v < INT32_MIN || v > INT32_MAX)
-        return false;
-    *out = (long)v;
-    return true;
-}
-
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+, or "0"; units ns us µs μs ms s m h;
@@ -869,6 +844,24 @@ static bool parse_go_duration(const char *s, int64_t *out_ns)
     return true;
 }
 
+bool ro_parse_duration_seconds(const char *s, long long *secs)
+{
+    int n;
+    if (ro_atoi32(s, &n) == 0) {
+        *secs = n;
+        return true;
+    }
+    int64_t ns;
+    if (!s || !parse_go_duration(s, &ns))
+        return false;
+    /* Duration.Seconds(), truncated by int32() */
+    double d = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
+    if (!(d > (double)INT32_MIN - 1 && d < (double)INT32_MAX + 1))
+        return false;
+    *secs = (long long)d;
+    return true;
+}
+
 long ro_pause_duration_seconds(const cJSON *pause)
 {
     if (!pause || cJSON_IsNull(pause))
@@ -878,23 +871,15 @@ long ro_pause_duration_seconds(const cJSON *pause)
     const cJSON *d = present(pause, "duration");
     if (!d)
         return -1; /* indefinite */
-    long secs;
+    long long secs;
     if (cJSON_IsString(d)) {
-        if (!parse_int32(d->valuestring, &secs)) {
-            int64_t ns;
-            if (!parse_go_duration(d->valuestring, &ns))
-                return -2;
-            /* Duration.Seconds(), truncated by int32() */
-            double s = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;
-            if (!(s > (double)INT32_MIN - 1 && s < (double)INT32_MAX + 1))
-                return -2;
-            secs = (long)s;
-        }
+        if (!ro_parse_duration_seconds(d->valuestring, &secs))
+            return -2;
     } else {
         int n;
         if (!i32(d, &n))
             return -2;
         secs = n;
     }
-    return secs < 0 ? -2 : secs;
+    return secs < 0 ? -2 : (long)secs;
 }

@@ -180,4 +180,9 @@ void ro_canary_step_text(const cJSON *step, char *out, size_t n);
    non-integer number, "", "x", "30x", overflow, a negative result, pause not an object). */
 long ro_pause_duration_seconds(const cJSON *pause);
 
+/* The string form of a pause duration as seconds, signed: a base-10 int32 ("30", "-5"), else a Go
+   time.ParseDuration ("30s", "1h30m") truncated to whole seconds. false when malformed or beyond
+   int32 seconds. */
+bool ro_parse_duration_seconds(const char *s, long long *secs);
+
 #endif

@@ -297,7 +297,7 @@ static void collect_owned(void *ud, const cJSON *rs)
         cJSON_AddItemToArray(c->x->rss, cJSON_Duplicate(rs, 1));
 }
 
-static cJSON *owner_ref(ro_ctx *x)
+cJSON *ro_owner_ref(ro_ctx *x)
 {
     cJSON *ref = cJSON_CreateObject();
     cJSON_AddStringToObject(ref, "apiVersion", "argoproj.io/v1alpha1");
@@ -321,7 +321,7 @@ static void adopt_orphan(void *ud, const cJSON *rs)
     cJSON *refs = cJSON_AddArrayToObject(meta, "ownerReferences");
     const cJSON *other;
     cJSON_ArrayForEach(other, cj_get(rs, "metadata.ownerReferences")) cJSON_AddItemToArray(refs, cJSON_Duplicate(other, 1));
-    cJSON_AddItemToArray(refs, owner_ref(x));
+    cJSON_AddItemToArray(refs, ro_owner_ref(x));
     cJSON_AddStringToObject(meta, "uid", cj_str0(rs, "metadata.uid"));
     char *body = cJSON_PrintUnformatted(patch);
     cJSON_Delete(patch);
@@ -498,7 +498,7 @@ static int create_new_rs(ro_ctx *x)
     }
     cJSON_AddStringToObject(ann, RO_ANN_REVISION, rev);
     cJSON_AddStringToObject(ann, RO_ANN_DESIRED_REPLICAS, desired);
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(meta, "ownerReferences"), owner_ref(x));
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(meta, "ownerReferences"), ro_owner_ref(x));
     cJSON *spec = cJSON_AddObjectToObject(rs, "spec");
     cJSON_AddNumberToObject(spec, "replicas", 0);
     if (x->spec.min_ready_seconds)

@@ -148,9 +148,10 @@ void ro_steps_hash(const cJSON *steps, char out[16])
 
 /* ---- int or percent ---- */
 
-/* Go strconv.Atoi restricted to int32: [+-]?[0-9]+ */
-static int atoi32(const char *s, int *out)
+int ro_atoi32(const char *s, int *out)
 {
+    if (!s)
+        return -1;
     const char *p = s;
     bool neg = false;
     if (*p == '+' || *p == '-')
@@ -207,7 +208,7 @@ int ro_intstr_parse(const cJSON *v, ro_intstr *out)
         if (v->valuestring[i] != '%')
             s[j++] = v->valuestring[i];
     s[j] = 0;
-    int rc = atoi32(s, &n);
+    int rc = ro_atoi32(s, &n);
     free(s);
     if (rc < 0)
         return -1;

@@ -47,6 +47,10 @@ typedef struct {
     int value;
 } ro_intstr;
 
+/* Go strconv.Atoi restricted to int32: [+-]?[0-9]+ and nothing else. 0, or -1 (out untouched)
+   when s is NULL, malformed or out of range. */
+int ro_atoi32(const char *s, int *out);
+
 /* Parses v into *out. -1 (out untouched) when v is NULL, a non-integral number, a number or
    string outside int32, a malformed string ("x%", "%", "", " 5") or another type. */
 int ro_intstr_parse(const cJSON *v, ro_intstr *out);

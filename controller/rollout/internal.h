@@ -129,6 +129,8 @@ const char *ro_service_hash(const cJSON *svc);
 int ro_switch_service(ro_ctx *x, cJSON *svc, const char *hash);
 
 /* ---- controller.c ---- */
+/* A controller ownerReference to the rollout (blockOwnerDeletion), for the objects it creates. */
+cJSON *ro_owner_ref(ro_ctx *x);
 /* getAllReplicaSetsAndSyncRevision(true): finds or creates the new RS and syncs revisions. */
 int ro_ensure_new_rs(ro_ctx *x);
 

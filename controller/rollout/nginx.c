@@ -181,15 +181,7 @@ static int set_weight_one(ro_ctx *x, const char *stable_name, int weight, char *
     if (cached) {
         rc = patch_canary(x, cached, want, weight, err, n);
     } else {
-        cJSON *meta = cj_get(want, "metadata");
-        cJSON *ref = cJSON_CreateObject();
-        cJSON_AddStringToObject(ref, "apiVersion", "argoproj.io/v1alpha1");
-        cJSON_AddStringToObject(ref, "kind", "Rollout");
-        cJSON_AddStringToObject(ref, "name", x->name);
-        cJSON_AddStringToObject(ref, "uid", cj_str0(x->ro, "metadata.uid"));
-        cJSON_AddTrueToObject(ref, "controller");
-        cJSON_AddTrueToObject(ref, "blockOwnerDeletion");
-        cJSON_AddItemToArray(cJSON_AddArrayToObject(meta, "ownerReferences"), ref);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(cj_get(want, "metadata"), "ownerReferences"), ro_owner_ref(x));
         ro_event(x, "Normal", "CreatingCanaryIngress", "Creating canary ingress `%s` with weight `%d`", name, weight);
         kube_status st;
         cJSON *out = kube_create(x->rc->client, &ro_ing_gvr, x->ns, want, &st);

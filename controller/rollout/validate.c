@@ -4,6 +4,9 @@
  * Only the first error is reported. Checks marked "Cutover-specific" have no Argo counterpart. */
 #include "controller/rollout/validate.h"
 
+#include "controller/rollout/canarymath.h"
+#include "controller/rollout/hash.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -285,38 +288,13 @@ static int count_members(const cJSON *o)
     return n;
 }
 
-/* strconv.Atoi-like: whole string is a base-10 integer within range. */
-static bool parse_int(const char *s, long long lim, long long *out)
-{
-    if (!s || !*s)
-        return false;
-    const char *p = s;
-    bool neg = false;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    if (!*p)
-        return false;
-    long long val = 0;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        val = val * 10 + (*p - '0');
-        if (val > lim + 1)
-            return false;
-    }
-    if ((!neg && val > lim) || (neg && val > lim + 1))
-        return false;
-    *out = neg ? -val : val;
-    return true;
-}
-
 /* intstr.IntValue after Argo's getIntOrPercentValue: "N%" gives N, other strings Atoi or 0. */
 static long long intstr_value(const intstr *x)
 {
     if (!x->is_str)
         return x->i;
     size_t len = strlen(x->s);
-    long long val = 0;
+    int val = 0;
     if (len > 1 && x->s[len - 1] == '%') {
         char buf[64];
         if (len - 1 < sizeof buf) {
@@ -326,11 +304,11 @@ static long long intstr_value(const intstr *x)
             for (char *c = buf; *c; c++)
                 if (*c < '0' || *c > '9')
                     digits = false;
-            if (digits && parse_int(buf, 2147483647LL, &val))
+            if (digits && ro_atoi32(buf, &val) == 0)
                 return val;
         }
     }
-    return parse_int(x->s, 2147483647LL, &val) ? val : 0;
+    return ro_atoi32(x->s, &val) == 0 ? val : 0;
 }
 
 /* How an IntOrString prints in Argo's messages (its String(): the integer, or the raw string). */
@@ -342,85 +320,13 @@ static void intstr_render(char *dst, size_t cap, const intstr *x)
         snprintf(dst, cap, "%lld", x->i);
 }
 
-/* Go time.ParseDuration, returning seconds; false on a malformed duration. */
-static bool go_parse_duration(const char *s, double *secs)
-{
-    const char *p = s;
-    bool neg = false;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    if (strcmp(p, "0") == 0) {
-        *secs = 0;
-        return true;
-    }
-    if (!*p)
-        return false;
-    double total = 0;
-    while (*p) {
-        if (!((*p >= '0' && *p <= '9') || *p == '.'))
-            return false;
-        double val = 0, scale = 1;
-        bool any = false, frac = false;
-        for (; (*p >= '0' && *p <= '9') || *p == '.'; p++) {
-            if (*p == '.') {
-                if (frac)
-                    return false;
-                frac = true;
-                continue;
-            }
-            any = true;
-            if (frac) {
-                scale /= 10;
-                val += (*p - '0') * scale;
-            } else {
-                val = val * 10 + (*p - '0');
-            }
-        }
-        if (!any)
-            return false;
-        const char *u = p;
-        while (*p && !((*p >= '0' && *p <= '9') || *p == '.'))
-            p++;
-        size_t ul = (size_t)(p - u);
-        double mul;
-        if (ul == 2 && !strncmp(u, "ns", 2))
-            mul = 1e-9;
-        else if ((ul == 2 && !strncmp(u, "us", 2)) || (ul == 3 && (!strncmp(u, "\xc2\xb5s", 3) || !strncmp(u, "\xce\xbcs", 3))))
-            mul = 1e-6;
-        else if (ul == 2 && !strncmp(u, "ms", 2))
-            mul = 1e-3;
-        else if (ul == 1 && *u == 's')
-            mul = 1;
-        else if (ul == 1 && *u == 'm')
-            mul = 60;
-        else if (ul == 1 && *u == 'h')
-            mul = 3600;
-        else
-            return false; /* missing or unknown unit */
-        total += val * mul;
-        if (total > 9223372036.0)
-            return false; /* overflows time.Duration */
-    }
-    *secs = neg ? -total : total;
-    return true;
-}
-
 /* RolloutPause.DurationSeconds (types.go:863-880): -1 when malformed. */
 static long long pause_seconds(const intstr *d)
 {
     if (!d->is_str)
         return d->i;
-    long long n;
-    if (parse_int(d->s, 2147483647LL, &n))
-        return n;
-    double secs;
-    if (!go_parse_duration(d->s, &secs))
-        return -1;
-    if (secs > 2147483647.0)
-        return 2147483647LL;
-    if (secs < -2147483648.0)
-        return -2147483648LL;
-    return (long long)secs; /* int32(d.Seconds()) truncates */
+    long long secs;
+    return ro_parse_duration_seconds(d->s, &secs) ? secs : -1;
 }
 
 /* Go %#v of a map[string]string: keys sorted, `map[string]string{"k":"v", ...}`; NULL map -> (nil). */
