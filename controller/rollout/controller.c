@@ -338,12 +338,17 @@ static void adopt_orphan(void *ud, const cJSON *rs)
     cJSON_AddItemToArray(x->rss, out); /* the cache learns of it through the watch */
 }
 
-/* PodTemplateEqualIgnoreHash: rs's template equals the rollout's once the hash labels are gone,
-   the rollout's template has the API server's defaults and neither has the deprecated
-   spec.serviceAccount (compared by hash: empty and absent fields are the same). */
-static bool template_equal_ignore_hash(const cJSON *rs, const cJSON *tmpl)
+/* FindNewReplicaSet's last resort, PodTemplateEqualIgnoreHash: rs's template, without what the
+   controller injected (ephemeral metadata, anti-affinity) and the hash label, equals the
+   rollout's once that has the API server's defaults; the deprecated spec.serviceAccount is
+   ignored (compared by hash: empty and absent fields are the same). */
+static bool template_equal_ignore_hash(ro_ctx *x, const cJSON *rs)
 {
-    cJSON *live = cJSON_Duplicate(cj_get(rs, "spec.template"), 1);
+    cJSON *copy = cJSON_Duplicate(rs, 1);
+    ro_podmeta_strip(x, copy);
+    cJSON *live = cJSON_DetachItemViaPointer(cj_get(copy, "spec"), cj_get(copy, "spec.template"));
+    cJSON_Delete(copy);
+    const cJSON *tmpl = cj_get(x->ro, "spec.template");
     cJSON *want = cJSON_IsObject(tmpl) ? cJSON_Duplicate(tmpl, 1) : cJSON_CreateObject();
     co_pod_spec_defaults(cj_get(want, "spec"));
     cJSON *both[] = {live, want};
@@ -518,7 +523,7 @@ static int create_new_rs(ro_ctx *x)
             return -1;
         const cJSON *ref = controller_ref(have);
         if (ref && cj_streq(cj_str(ref, "uid"), cj_str(x->ro, "metadata.uid")) &&
-            template_equal_ignore_hash(have, cj_get(x->ro, "spec.template"))) {
+            template_equal_ignore_hash(x, have)) {
             out = have;
         } else {
             cJSON_Delete(have);
@@ -651,7 +656,7 @@ static int reconcile_rollout(ro_ctx *x)
         cJSON *rs;
         cJSON_ArrayForEach(rs, x->rss)
         {
-            if (template_equal_ignore_hash(rs, cj_get(x->ro, "spec.template"))) {
+            if (template_equal_ignore_hash(x, rs)) {
                 x->new_rs = rs;
                 break;
             }

@@ -147,6 +147,9 @@ void ro_podmeta_new_rs(ro_ctx *x, cJSON *rs);
 /* syncEphemeralMetadata and the anti-affinity clean-up: the stable and new ReplicaSets (templates
    and existing pods) carry the metadata of their current role. 0 or -1. */
 int ro_podmeta_sync(ro_ctx *x);
+/* What FindNewReplicaSet compares: rs (a copy, changed in place) without the ephemeral metadata
+   its annotation records nor the injected anti-affinity term. */
+void ro_podmeta_strip(ro_ctx *x, cJSON *rs);
 
 /* ---- canary.c, nginx.c ---- */
 int ro_rollout_canary(ro_ctx *x);
