@@ -5,6 +5,8 @@
  * On success st->message holds the line the CLI prints ("rollout 'x' promoted"). */
 #include "controller/actions.h"
 
+#include "controller/rollout/canarymath.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -271,18 +273,21 @@ int ro_resume(kube_client *c, const char *ns, const char *name, kube_status *st)
 
 /* ---- restart (cmd/restart/restart.go) ---- */
 
-/* {"spec":{"restartAt":"<now, UTC, RFC 3339 to the second>"}} as a merge patch; no GET. */
-int ro_restart(kube_client *c, const char *ns, const char *name, co_clock *clock, kube_status *st)
+/* {"spec":{"restartAt":"<now + in, UTC, RFC 3339 to the second>"}} as a merge patch; no GET. */
+int ro_restart(kube_client *c, const char *ns, const char *name, co_clock *clock, const char *in, kube_status *st)
 {
     kube_status local;
     if (!st)
         st = &local;
+    long long secs = 0;
+    if (in && *in && (!ro_parse_duration_seconds(in, &secs) || secs < 0))
+        return fail(st, "invalid duration %s: expected e.g. 30s, 5m, 1h", in);
     char ts[32], body[96];
-    co_time_rfc3339(co_clock_now_ms(clock ? clock : co_clock_real()), ts);
+    co_time_rfc3339(co_clock_now_ms(clock ? clock : co_clock_real()) + secs * 1000, ts);
     snprintf(body, sizeof body, "{\"spec\":{\"restartAt\":\"%s\"}}", ts);
     if (patch_rollout(c, ns, name, body, NULL, st) != 0)
         return -1;
-    return done(st, "rollout '%s' restarts in 0s", name);
+    return done(st, "rollout '%s' restarts in %s", name, in && *in ? in : "0s");
 }
 
 /* ---- set image (cmd/set/set_image.go) ---- */

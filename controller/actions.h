@@ -20,8 +20,9 @@ int ro_set_image(kube_client *c, const char *ns, const char *name, const char *c
                  kube_status *st);
 /* to_revision 0 = the previous revision. */
 int ro_undo(kube_client *c, const char *ns, const char *name, int64_t to_revision, kube_status *st);
-/* restartAt = now on clock (NULL = real time), as `kubectl argo rollouts restart`. */
-int ro_restart(kube_client *c, const char *ns, const char *name, co_clock *clock, kube_status *st);
+/* restartAt = now on clock (NULL = real time) plus `in` (a duration such as "30s"; NULL or "" =
+   now), as `kubectl argo rollouts restart [--in]`. */
+int ro_restart(kube_client *c, const char *ns, const char *name, co_clock *clock, const char *in, kube_status *st);
 
 extern const kube_gvr ro_rollouts_gvr; /* argoproj.io/v1alpha1 rollouts */
 

@@ -664,7 +664,7 @@ static int step_action(run_ctx *c, const char *kind, const cJSON *body)
     else if (!strcmp(kind, "resume"))
         rc = ro_resume(c->client, ns, ro, &st);
     else if (!strcmp(kind, "restart"))
-        rc = ro_restart(c->client, ns, ro, c->clock, &st);
+        rc = ro_restart(c->client, ns, ro, c->clock, NULL, &st);
     else if (!strcmp(kind, "undo")) {
         const cJSON *to = cJSON_GetObjectItemCaseSensitive(body, "toRevision");
         rc = ro_undo(c->client, ns, ro, to ? (int64_t)to->valuedouble : 0, &st);

@@ -605,7 +605,7 @@ static void test_restart(void)
     act a;
     act_begin(&a, srv);
     co_clock *clk = co_clock_virtual(T0 + 61500); /* fractions of a second are dropped */
-    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", clk, &a.st), 0);
+    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", clk, NULL, &a.st), 0);
     CU_ASSERT_STRING_EQUAL(a.st.message, "rollout 'c-restart' restarts in 0s");
     ASSERT_SEEN("PATCH " RO_PATH "c-restart application/merge-patch+json "
                 "{\"spec\":{\"restartAt\":\"2026-01-01T00:01:01Z\"}} -> 200\n");
@@ -616,8 +616,23 @@ static void test_restart(void)
     CU_ASSERT_EQUAL(cJSON_GetArraySize(ev), 1);
     CU_ASSERT_EQUAL(num(expect_event(ev, 0, "patch", "rollouts.argoproj.io", "c-restart"), "object.metadata.generation"), 2);
     cJSON_Delete(ev);
+    /* --in 30s: restartAt 30 s later, said as given; a bad duration sends nothing */
+    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", clk, "30s", &a.st), 0);
+    CU_ASSERT_STRING_EQUAL(a.st.message, "rollout 'c-restart' restarts in 30s");
+    ro = get_ro(srv, "c-restart");
+    CU_ASSERT_STRING_EQUAL(cj_str(ro, "spec.restartAt"), "2026-01-01T00:01:31Z");
+    cJSON_Delete(ro);
+    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", clk, "1m30s", &a.st), 0);
+    ro = get_ro(srv, "c-restart");
+    CU_ASSERT_STRING_EQUAL(cj_str(ro, "spec.restartAt"), "2026-01-01T00:02:31Z");
+    cJSON_Delete(ro);
+    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", clk, "soon", &a.st), -1);
+    CU_ASSERT_STRING_EQUAL(a.st.message, "invalid duration soon: expected e.g. 30s, 5m, 1h");
+    ro = get_ro(srv, "c-restart");
+    CU_ASSERT_STRING_EQUAL(cj_str(ro, "spec.restartAt"), "2026-01-01T00:02:31Z");
+    cJSON_Delete(ro);
     /* NULL clock = real time: some RFC 3339 time */
-    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", NULL, &a.st), 0);
+    CU_ASSERT_EQUAL(ro_restart(a.c, "ro", "c-restart", NULL, NULL, &a.st), 0);
     ro = get_ro(srv, "c-restart");
     int64_t ms = 0;
     CU_ASSERT_EQUAL(co_time_parse(cj_str(ro, "spec.restartAt"), &ms), 0);
@@ -951,7 +966,7 @@ static void test_not_found(void)
     EXPECT_NOT_FOUND(ro_set_image(a.c, "ro", "ghost", "app", "x:1", &a.st));
     EXPECT_NOT_FOUND(ro_undo(a.c, "ro", "ghost", 0, &a.st));
     co_clock *clk = co_clock_virtual(T0 + 5000);
-    EXPECT_NOT_FOUND(ro_restart(a.c, "ro", "ghost", clk, &a.st));
+    EXPECT_NOT_FOUND(ro_restart(a.c, "ro", "ghost", clk, NULL, &a.st));
     co_clock_free(clk);
     CU_ASSERT_PTR_NOT_NULL(strstr(a.st.message, "ghost"));
     /* abort and retry try the status subresource, then (NotFound) the main resource */
