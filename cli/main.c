@@ -261,32 +261,36 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr, 2);
-    const char *cmd = argv[1];
-    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || (!strcmp(cmd, "help") && argc == 2))
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || (!strcmp(argv[1], "help") && argc == 2))
         return usage(stdout, 0);
-    if (!strcmp(cmd, "help"))
+    if (!strcmp(argv[1], "help"))
         return command_help(stdout, argv[2]);
-    for (int i = 2; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-            return command_help(stdout, cmd);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int rc;
-    if (!strcmp(cmd, "run"))
+    if (!strcmp(argv[1], "run"))
         rc = cmd_run(argc - 2, argv + 2);
-    else if (!strcmp(cmd, "replay"))
+    else if (!strcmp(argv[1], "replay"))
         rc = cmd_replay(argc - 2, argv + 2);
     else {
         const char *base = strrchr(argv[0], '/');
         cli_opts o = {.out = stdout, .err = stderr, .clock = co_clock_real(),
                       .prog = !strcmp(base ? base + 1 : argv[0], "kubectl-cutover") ? "kubectl cutover" : "cutover"};
         bool no_color = false;
-        int n = argc - 1;
+        int n = argc - 1; /* the global flags may come before the command too */
         rc = global_options(&o, &n, argv + 1, &no_color);
         o.color = !no_color && !getenv("NO_COLOR") && isatty(fileno(stdout));
+        const char *cmd = n ? argv[1] : "";
         int sub = n - 1;
         char **sargv = argv + 2;
+        bool help = false;
+        for (int i = 0; i < sub; i++)
+            help |= !strcmp(sargv[i], "-h") || !strcmp(sargv[i], "--help");
         if (rc)
             ;
+        else if (!n)
+            rc = usage(stderr, 2);
+        else if (help)
+            rc = command_help(stdout, cmd);
         else if (!strcmp(cmd, "get") || !strcmp(cmd, "list")) {
             const char *what = sub ? sargv[0] : "";
             if (strcmp(what, "rollout") && strcmp(what, "rollouts") && strcmp(what, "ro"))
