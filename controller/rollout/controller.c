@@ -626,7 +626,7 @@ static int sync_replicas_only(ro_ctx *x)
 static int reconcile_rollout(ro_ctx *x)
 {
     char msg[2048];
-    ro_refs refs = {ref_service_exists, ref_service, ref_ingress_exists, ref_ingress, x};
+    ro_refs refs = {ref_service_exists, ref_service, ref_ingress_exists, ref_ingress, x, 0};
     if (ro_validate(x->ro, &refs, msg, sizeof msg) != 0 || unsupported(x, msg, sizeof msg) != 0) {
         ro_requeue_after(x, RO_INVALID_SPEC_REQUEUE_MS);
         return invalid_spec(x, msg);

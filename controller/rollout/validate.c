@@ -22,6 +22,7 @@ typedef struct {
     size_t n;
     const char *name;
     bool failed;
+    bool argo_only; /* ro_refs.argo_only */
 } vctx;
 
 /* ---- message formatting (k8s field.Error) ---- */
@@ -861,7 +862,7 @@ static void check_step(vctx *v, rstate *st, const cJSON *step, int i, long long 
     /* Cutover-specific: analysis, experiment and plugin steps are not implemented yet (analysis comes
        with a later issue). Remove each line here as its step type lands. */
     const char *unsupported = analysis ? "analysis" : exp ? "experiment" : plugin ? "plugin" : NULL;
-    if (unsupported) {
+    if (unsupported && !v->argo_only) {
         snprintf(p, sizeof p, "%s.%s", jp, unsupported);
         fail(v, p, "Forbidden: %s steps are not supported by Cutover yet", unsupported);
     }
@@ -1230,7 +1231,7 @@ int ro_validate(const cJSON *rollout, const ro_refs *refs, char *message, size_t
 {
     const cJSON *nm = child(child(rollout, "metadata"), "name");
     const char *name = cJSON_IsString(nm) ? nm->valuestring : "";
-    vctx v = {.out = message, .n = n, .name = name};
+    vctx v = {.out = message, .n = n, .name = name, .argo_only = refs && refs->argo_only};
     if (message && n)
         message[0] = '\0';
     else

@@ -44,6 +44,9 @@ typedef struct ro_refs {
     /* The Ingress object (borrowed), or NULL: used for "has no rules using service S backend". */
     const cJSON *(*get_ingress)(void *ud, const char *name);
     void *ud;
+    /* Argo's rules only: without Cutover's "... steps are not supported by Cutover yet" (lint
+       judges a file as Argo would; the controller refuses what it cannot run). */
+    int argo_only;
 } ro_refs;
 
 /* Validates a Rollout object (the whole object: metadata.name names it in the message).
