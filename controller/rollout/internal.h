@@ -84,6 +84,8 @@ int ro_rs_available(const cJSON *rs);
 long ro_revision_of(const cJSON *obj); /* rollout.argoproj.io/revision, 0 when absent */
 cJSON *ro_rs_by_hash(ro_ctx *x, const char *hash);
 bool ro_has_scale_down_deadline(const cJSON *rs);
+/* Patches ReplicaSet rs; the reply becomes rs (ro_take). 0, or -1 (logged). */
+int ro_patch_rs(ro_ctx *x, cJSON *rs, kube_patch_type t, const char *body);
 /* Scales rs (and writes desired-replicas); events as Argo. 1 scaled, 0 nothing to do, -1 error. */
 int ro_scale_rs(ro_ctx *x, cJSON *rs, int replicas);
 int ro_add_scale_down_delay(ro_ctx *x, cJSON *rs, int seconds);

@@ -432,24 +432,16 @@ void ro_podmeta_strip(ro_ctx *x, cJSON *rs)
 /* ---- writes ---- */
 
 /* Merge-patches rs into want (a modified copy of it); the reply becomes rs. 0 or -1. */
-static int patch_rs_to(ro_ctx *x, cJSON *rs, const cJSON *want, const char *what)
+static int patch_rs_to(ro_ctx *x, cJSON *rs, const cJSON *want)
 {
     cJSON *patch = cj_merge_diff(rs, want);
     if (!patch)
         return 0;
     char *body = cJSON_PrintUnformatted(patch);
     cJSON_Delete(patch);
-    kube_status st;
-    cJSON *out = kube_patch(x->rc->client, &ro_rs_gvr, x->ns, cj_str(rs, "metadata.name"), KUBE_PATCH_MERGE, body, NULL,
-                            &st);
+    int rc = ro_patch_rs(x, rs, KUBE_PATCH_MERGE, body);
     free(body);
-    if (!out) {
-        ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "failed to sync %s to ReplicaSet %s: %s", what,
-               cj_str(rs, "metadata.name"), st.message);
-        return -1;
-    }
-    ro_take(rs, out);
-    return 0;
+    return rc;
 }
 
 /* The labels and annotations of a pod, as an ObjectMeta-shaped object. Caller frees. */
@@ -525,9 +517,7 @@ static int sync_ephemeral(ro_ctx *x, cJSON *rs, const cJSON *desired, bool sync_
     int rc = 0;
     /* the ReplicaSet first, so that pods it creates meanwhile already carry the metadata */
     if (modified) {
-        char what[1200];
-        snprintf(what, sizeof what, "ephemeral metadata %s", md_text);
-        rc = patch_rs_to(x, rs, want, what);
+        rc = patch_rs_to(x, rs, want);
         if (rc == 0)
             ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "synced ephemeral metadata %s to ReplicaSet %s", md_text,
                    cj_str(rs, "metadata.name"));
@@ -595,7 +585,7 @@ static int reconcile_affinity(ro_ctx *x)
         cj_set(pod_spec, "affinity", affinity);
     else
         cJSON_DeleteItemFromObjectCaseSensitive(pod_spec, "affinity");
-    int rc = patch_rs_to(x, x->new_rs, want, "the injected anti-affinity rule");
+    int rc = patch_rs_to(x, x->new_rs, want);
     if (rc == 0)
         ro_log(x->rc, RO_LOG_INFO, x->ns, x->name,
                "Updated the injected anti-affinity rule of ReplicaSet %s to stable RS '%s'",

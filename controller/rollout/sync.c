@@ -158,7 +158,7 @@ void ro_took_rollout(ro_ctx *x, cJSON *reply)
 }
 
 
-static int patch_rs(ro_ctx *x, cJSON *rs, kube_patch_type t, const char *body)
+int ro_patch_rs(ro_ctx *x, cJSON *rs, kube_patch_type t, const char *body)
 {
     kube_status st;
     cJSON *out = kube_patch(x->rc->client, &ro_rs_gvr, x->ns, cj_str(rs, "metadata.name"), t, body, NULL, &st);
@@ -186,7 +186,7 @@ int ro_scale_rs(ro_ctx *x, cJSON *rs, int replicas)
     snprintf(body, sizeof body, "{\"metadata\":{\"annotations\":{\"%s\":\"%d\"%s}},\"spec\":{\"replicas\":%d}}",
              RO_ANN_DESIRED_REPLICAS, x->spec.replicas, drop_deadline ? ",\"" RO_ANN_SCALE_DOWN_DEADLINE "\":null" : "",
              replicas);
-    if (patch_rs(x, rs, KUBE_PATCH_MERGE, body) != 0)
+    if (ro_patch_rs(x, rs, KUBE_PATCH_MERGE, body) != 0)
         return -1;
     if (have == replicas)
         return 0;
@@ -215,7 +215,7 @@ int ro_add_scale_down_delay(ro_ctx *x, cJSON *rs, int seconds)
         snprintf(body, sizeof body, "[{\"op\":\"add\",\"path\":\"/metadata/annotations/%s\",\"value\":\"%s\"}]",
                  RO_ANN_SCALE_DOWN_DEADLINE, ts);
     ro_requeue_after(x, (int64_t)seconds * 1000);
-    return patch_rs(x, rs, KUBE_PATCH_JSON, body);
+    return ro_patch_rs(x, rs, KUBE_PATCH_JSON, body);
 }
 
 int ro_remove_scale_down_delay(ro_ctx *x, cJSON *rs)
@@ -224,7 +224,7 @@ int ro_remove_scale_down_delay(ro_ctx *x, cJSON *rs)
         return 0;
     ro_log(x->rc, RO_LOG_INFO, x->ns, x->name, "Removing '%s' annotation on RS '%s'", RO_ANN_SCALE_DOWN_DEADLINE,
            cj_str(rs, "metadata.name"));
-    return patch_rs(x, rs, KUBE_PATCH_JSON,
+    return ro_patch_rs(x, rs, KUBE_PATCH_JSON,
                     "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/" RO_ANN_SCALE_DOWN_DEADLINE "\"}]");
 }
 
