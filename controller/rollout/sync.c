@@ -599,6 +599,26 @@ static bool rollout_timed_out(ro_ctx *x, const cJSON *st)
     return from + (int64_t)x->spec.progress_deadline_seconds * 1000 < x->now;
 }
 
+/* isIndefiniteStep: a pause, analysis or experiment step, or (blue-green) the Paused condition:
+   time spent there does not count against the progress deadline. */
+static bool indefinite_step(ro_ctx *x)
+{
+    const cJSON *step = ro_canary_current_step(x->ro, NULL);
+    if (step && (cj_get(step, "pause") || cj_get(step, "analysis") || cj_get(step, "experiment")))
+        return true;
+    const cJSON *pc = ro_condition(x->status, RO_COND_PAUSED);
+    return pc && cj_streq(cj_str(pc, "status"), RO_COND_TRUE);
+}
+
+/* isWaitingForReplicaSetScaleDown: an older RS still has a scale-down deadline. */
+static bool waiting_for_scale_down(ro_ctx *x)
+{
+    for (int i = 0; i < x->nothers; i++)
+        if (ro_has_scale_down_deadline(x->others[i]))
+            return true;
+    return false;
+}
+
 /* A saturated RS (annotations.IsSaturated): spec, desired annotation and available all equal
    spec.replicas. */
 bool ro_is_saturated(ro_ctx *x, const cJSON *rs)
@@ -618,7 +638,8 @@ void ro_calculate_conditions(ro_ctx *x, cJSON *st)
        so the condition below reads RolloutAborted with the timeout as its reason */
     if (x->spec.progress_deadline_abort && !ro_is_aborted(x) &&
         !(cj_str(st, "stableRS") && cj_streq(cj_str(st, "stableRS"), cj_str(st, "currentPodHash"))) &&
-        !rollout_progressing(x, st) && rollout_timed_out(x, x->status)) {
+        !rollout_progressing(x, st) && !indefinite_step(x) && !waiting_for_scale_down(x) &&
+        rollout_timed_out(x, x->status)) {
         const char *rs_name = x->new_rs ? cj_str(x->new_rs, "metadata.name") : NULL;
         char m[512];
         if (rs_name)
@@ -670,7 +691,7 @@ void ro_calculate_conditions(ro_ctx *x, cJSON *st)
             }
             bool keep = cur && cj_streq(cj_str(cur, "status"), RO_COND_TRUE);
             ro_replace_condition(st, RO_COND_PROGRESSING, RO_COND_TRUE, reason, msg, x->now, keep);
-        } else if (rollout_timed_out(x, st)) {
+        } else if (!indefinite_step(x) && !waiting_for_scale_down(x) && rollout_timed_out(x, st)) {
             if (rs_name)
                 snprintf(msg, sizeof msg, RO_MSG_REPLICASET_TIMED_OUT_FMT, rs_name);
             else
@@ -829,7 +850,7 @@ static void requeue_stuck(ro_ctx *x, const cJSON *st)
 {
     const cJSON *c = ro_condition(x->status, RO_COND_PROGRESSING);
     bool paused = cJSON_GetArraySize(cj_get(x->status, "pauseConditions")) > 0 || x->spec.paused;
-    if (!c || rollout_healthy(x, st) || cj_streq(cj_str(c, "reason"), RO_REASON_TIMED_OUT) || paused ||
+    if (!c || rollout_healthy(x, st) || cj_streq(cj_str(c, "reason"), RO_REASON_TIMED_OUT) || paused || indefinite_step(x) ||
         cJSON_IsTrue(cj_get(x->status, "abort")))
         return;
     int64_t from;
