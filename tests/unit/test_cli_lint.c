@@ -63,12 +63,17 @@ static result run_stdin(const char *path)
     return r;
 }
 
-static void data_path(char *dst, size_t cap, const char *name) { snprintf(dst, cap, "%s/%s", data_dir, name); }
+static void data_path(char *dst, size_t cap, const char *name)
+{
+    int n = snprintf(dst, cap, "%s/%s", data_dir, name);
+    CU_ASSERT_FATAL(n > 0 && (size_t)n < cap);
+}
 
 /* Writes text to a file of the temporary directory; its path in dst. */
 static void write_tmp(char *dst, size_t cap, const char *name, const char *text)
 {
-    snprintf(dst, cap, "%s/%s", tmp_dir, name);
+    int n = snprintf(dst, cap, "%s/%s", tmp_dir, name);
+    CU_ASSERT_FATAL(n > 0 && (size_t)n < cap);
     FILE *f = fopen(dst, "w");
     CU_ASSERT_FATAL(f != NULL);
     fputs(text, f);
