@@ -11,6 +11,7 @@ struct sc_scenario {
     char *path, *dir; /* the file and its directory (apply paths are relative to it) */
     const char *name, *ns; /* point into doc (ns "default" when absent) */
     cJSON *steps;
+    int requires_simulation; /* `requires: simulation`: skipped on a real cluster */
     /* cluster: (simulation only) */
     double pod_ready_seconds;
     uint64_t seed;

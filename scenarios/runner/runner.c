@@ -2,9 +2,10 @@
  * and the runner is the only thing that moves time: after each step it lets the cluster settle,
  * and a waiting step jumps the clock from one due timer to the next, so a run
  * covers minutes of cluster time in milliseconds and always in the same order. On a real cluster
- * the same steps poll every second and sleep for real. Either way the runner is an ordinary API
- * client: every read and write goes over HTTP through libkube. Waits jump to the earliest timer
- * of any component on the clock (co_clock_next_due), so none fires late. */
+ * the same steps poll every second and sleep for real; as nothing there says when the cluster is
+ * quiet, each check is given time to hold (cluster_timing). Either way the runner is an ordinary
+ * API client: every read and write goes over HTTP through libkube. Waits jump to the earliest
+ * timer of any component on the clock (co_clock_next_due), so none fires late. */
 #include "scenarios/runner/internal.h"
 
 #include "common/buf.h"
@@ -43,6 +44,9 @@ typedef struct {
     int ctl_writes, ctl_dead, ctl_crashed; /* writes sent; killed, awaiting restart; it happened */
     cJSON *discovery; /* "group/version" -> its resources */
     char ingress[128];
+    double scale;   /* cluster: assert timeouts are multiplied by this */
+    int64_t settle; /* cluster: every check may take this long to hold (ms) */
+    int ns_owned;   /* cluster: the runner made the scenario's namespace and deletes it after */
     co_buf msg;  /* why the current step failed */
     co_buf note; /* what a step found, printed after "ok" (traffic shares) */
 } run_ctx;
@@ -322,22 +326,32 @@ static int any_match(const cJSON *expected, const cJSON *arr, const cJSON **clos
     return 0;
 }
 
+/* An occurrence of an Event: the Event and when (firstTimestamp, or lastTimestamp for the last
+ * occurrence of a repeated one on a cluster). */
+typedef struct {
+    const cJSON *e;
+    const char *at;
+} occurrence;
+
 static int by_time(const void *a, const void *b)
 {
-    const cJSON *x = *(cJSON *const *)a, *y = *(cJSON *const *)b;
-    const char *tx = cj_str(x, "firstTimestamp"), *ty = cj_str(y, "firstTimestamp");
-    int d = strcmp(tx ? tx : "", ty ? ty : "");
+    const occurrence *x = a, *y = b;
+    int d = strcmp(x->at ? x->at : "", y->at ? y->at : "");
     if (d)
         return d;
     /* the same second: the order the server stored them in (events are rarely rewritten) */
-    const char *rx = cj_str(x, "metadata.resourceVersion"), *ry = cj_str(y, "metadata.resourceVersion");
+    const char *rx = cj_str(x->e, "metadata.resourceVersion"), *ry = cj_str(y->e, "metadata.resourceVersion");
     long long vx = rx ? atoll(rx) : 0, vy = ry ? atoll(ry) : 0;
     return (vx > vy) - (vx < vy);
 }
 
-/* The events about the object ref names (its kind and name), oldest first: an array of pointers
- * into *list (free both), or NULL after failf. */
-static cJSON **events_of(run_ctx *c, const cJSON *ref, int *n, cJSON **list)
+/* The events about the object ref names (its kind and name), oldest first: an array pointing
+ * into *list (free both), or NULL after failf. A repeated event is one Event with a count: in
+ * simulation the steps of one virtual instant share its second, and it sorts at its last
+ * occurrence; on a cluster, where steps are seconds apart, it is listed at its first occurrence
+ * (firstTimestamp) and again at its last (lastTimestamp), the two times it is known to have
+ * happened. */
+static occurrence *events_of(run_ctx *c, const cJSON *ref, int *n, cJSON **list)
 {
     static const kube_gvr events = {"", "v1", "events", 1};
     char sel[600];
@@ -351,9 +365,16 @@ static cJSON **events_of(run_ctx *c, const cJSON *ref, int *n, cJSON **list)
         failf(c, "listing events: %s", st.message);
         return NULL;
     }
-    cJSON **ev = calloc((size_t)cJSON_GetArraySize(cj_get(*list, "items")) + 1, sizeof *ev);
+    occurrence *ev = calloc(2 * (size_t)cJSON_GetArraySize(cj_get(*list, "items")) + 1, sizeof *ev);
     cJSON *e;
-    cJSON_ArrayForEach(e, cj_get(*list, "items")) ev[(*n)++] = e;
+    cJSON_ArrayForEach(e, cj_get(*list, "items"))
+    {
+        const char *first = cj_str(e, "firstTimestamp"), *last = cj_str(e, "lastTimestamp");
+        const cJSON *count = cJSON_GetObjectItemCaseSensitive(e, "count");
+        ev[(*n)++] = (occurrence){e, first};
+        if (!c->sim && cJSON_IsNumber(count) && count->valuedouble > 1 && first && last && strcmp(first, last))
+            ev[(*n)++] = (occurrence){e, last};
+    }
     qsort(ev, (size_t)*n, sizeof *ev, by_time);
     return ev;
 }
@@ -366,14 +387,15 @@ static void recent_events(run_ctx *c, const cJSON *expected)
         return;
     int n;
     cJSON *list;
-    cJSON **ev = events_of(c, expected, &n, &list);
+    occurrence *ev = events_of(c, expected, &n, &list);
     if (!ev)
         return;
     if (n)
         failf(c, "  recent events of %s:", name);
     for (int i = n > 8 ? n - 8 : 0; i < n; i++)
-        failf(c, "    %s %s: %s", cj_str(ev[i], "type") ? cj_str(ev[i], "type") : "",
-              cj_str(ev[i], "reason") ? cj_str(ev[i], "reason") : "", cj_str(ev[i], "message") ? cj_str(ev[i], "message") : "");
+        failf(c, "    %s %s: %s", cj_str(ev[i].e, "type") ? cj_str(ev[i].e, "type") : "",
+              cj_str(ev[i].e, "reason") ? cj_str(ev[i].e, "reason") : "",
+              cj_str(ev[i].e, "message") ? cj_str(ev[i].e, "message") : "");
     free(ev);
     cJSON_Delete(list);
 }
@@ -439,6 +461,11 @@ static int step_assert(run_ctx *c, const cJSON *body)
     char derr[128];
     if (cJSON_GetObjectItemCaseSensitive(body, "timeout"))
         sc_parse_duration(cJSON_GetObjectItemCaseSensitive(body, "timeout"), &timeout, derr, sizeof derr);
+    if (!c->sim) { /* real time: see cluster_timing */
+        timeout = (int64_t)((double)timeout * c->scale);
+        if (timeout < c->settle)
+            timeout = c->settle;
+    }
     int64_t deadline = now_ms(c) + timeout;
     for (;;) {
         quiet(c);
@@ -487,19 +514,19 @@ static int step_events(run_ctx *c, const cJSON *body)
     quiet(c);
     int n;
     cJSON *list;
-    cJSON **ev = events_of(c, ref, &n, &list);
+    occurrence *ev = events_of(c, ref, &n, &list);
     if (!ev)
         return -1;
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(body, "reasons");
     int k = 0, total = cJSON_GetArraySize(want);
     for (int i = 0; i < n && k < total; i++)
-        if (cj_str(ev[i], "reason") && !strcmp(cj_str(ev[i], "reason"), cJSON_GetArrayItem(want, k)->valuestring))
+        if (cj_str(ev[i].e, "reason") && !strcmp(cj_str(ev[i].e, "reason"), cJSON_GetArrayItem(want, k)->valuestring))
             k++;
     int ok = k == total;
     if (!ok) {
         co_buf seen = {0};
         for (int i = 0; i < n; i++)
-            co_buf_printf(&seen, "%s%s", i ? ", " : "", cj_str(ev[i], "reason") ? cj_str(ev[i], "reason") : "?");
+            co_buf_printf(&seen, "%s%s", i ? ", " : "", cj_str(ev[i].e, "reason") ? cj_str(ev[i].e, "reason") : "?");
         failf(c, "reason %s not found in order; the events were: %s", cJSON_GetArrayItem(want, k)->valuestring,
               seen.data ? seen.data : "(none)");
         co_buf_free(&seen);
@@ -677,6 +704,22 @@ static int step_action(run_ctx *c, const char *kind, const cJSON *body)
 
 static int run_step(run_ctx *c, const cJSON *step);
 
+/* On a cluster, a check that runs at once in simulation (refute, events, traffic) is retried
+ * every second until it holds, for up to the settle time: the step before it may still be
+ * propagating (the controller's reconcile, the kubelet, ingress-nginx's configuration sync). */
+static int until_settled(run_ctx *c, int (*check)(run_ctx *, const cJSON *), const cJSON *body)
+{
+    int64_t deadline = now_ms(c) + c->settle;
+    for (;;) {
+        int rc = check(c, body);
+        if (rc == 0 || c->sim || now_ms(c) >= deadline)
+            return rc;
+        co_buf_free(&c->msg);
+        co_buf_free(&c->note);
+        advance_to(c, now_ms(c) + 1000 < deadline ? now_ms(c) + 1000 : deadline);
+    }
+}
+
 static int step_expect_error(run_ctx *c, const cJSON *body)
 {
     co_buf saved = c->msg;
@@ -705,11 +748,11 @@ static int run_step(run_ctx *c, const cJSON *step)
     if (!strcmp(kind, "assert"))
         return step_assert(c, body);
     if (!strcmp(kind, "refute"))
-        return step_refute(c, body);
+        return until_settled(c, step_refute, body);
     if (!strcmp(kind, "events"))
-        return step_events(c, body);
+        return until_settled(c, step_events, body);
     if (!strcmp(kind, "traffic"))
-        return step_traffic(c, body);
+        return until_settled(c, step_traffic, body);
     if (!strcmp(kind, "patch"))
         return step_patch(c, body);
     if (!strcmp(kind, "delete"))
@@ -753,8 +796,127 @@ static void describe(const cJSON *step, char *buf, size_t n)
         snprintf(buf, n, "%s", kind);
 }
 
-/* ---- a scenario ---- */
+/* ---- the scenario's namespace on a cluster ----
+ * A cluster outlives a run: a scenario must not meet the objects of an earlier run of itself, nor
+ * another scenario the Ingresses of this one (scenarios share hosts such as web.example.com, and
+ * ingress-nginx serves a host's path from the oldest Ingress that has it). So on a cluster each
+ * scenario gets a fresh namespace, labelled as the runner's (one left by an earlier run is
+ * deleted first, and waited for), and deletes it when it ends, waiting until its Ingresses are
+ * gone; its pods may take their grace period in the background. A namespace the runner did not
+ * make is used as it is, never deleted. */
 
+#define NS_LABEL "cutover.dev/scenario-namespace"
+#define NS_GONE_MS 120000 /* how long a namespace may take to go, before time_scale */
+
+static const kube_gvr ns_gvr = {"", "v1", "namespaces", 0};
+
+/* Waits until the namespace is gone: 0, or -1 at the deadline. */
+static int ns_wait_gone(run_ctx *c, const char *ns)
+{
+    int64_t deadline = now_ms(c) + (int64_t)(NS_GONE_MS * c->scale);
+    for (;;) {
+        kube_status st;
+        cJSON *o = kube_get(c->client, &ns_gvr, NULL, ns, &st);
+        cJSON_Delete(o);
+        if (!o && st.code == 404)
+            return 0;
+        if (now_ms(c) >= deadline)
+            return -1;
+        advance_to(c, now_ms(c) + 500);
+    }
+}
+
+static int fresh_namespace(run_ctx *c, char *err, size_t errlen)
+{
+    const char *ns = c->s->ns;
+    kube_status st;
+    cJSON *have = kube_get(c->client, &ns_gvr, NULL, ns, &st);
+    if (!have && st.code != 404) {
+        snprintf(err, errlen, "reading namespace %s: %s", ns, st.message);
+        return -1;
+    }
+    if (have) {
+        int ours = cJSON_GetObjectItemCaseSensitive(cj_get(have, "metadata.labels"), NS_LABEL) != NULL;
+        int terminating = cj_str(have, "metadata.deletionTimestamp") != NULL;
+        cJSON_Delete(have);
+        if (!ours && !terminating) {
+            fprintf(c->out, "  note: namespace %s was not made by cutover run: the scenario runs in it as it is\n", ns);
+            return 0;
+        }
+        if (!terminating) { /* an earlier run's */
+            cJSON_Delete(kube_delete(c->client, &ns_gvr, NULL, ns, NULL, &st));
+        }
+        if (ns_wait_gone(c, ns) != 0) {
+            snprintf(err, errlen, "namespace %s (of an earlier run) is still terminating after %.0f s", ns,
+                     NS_GONE_MS * c->scale / 1000);
+            return -1;
+        }
+    }
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "apiVersion", "v1");
+    cJSON_AddStringToObject(obj, "kind", "Namespace");
+    cJSON *meta = cJSON_AddObjectToObject(obj, "metadata");
+    cJSON_AddStringToObject(meta, "name", ns);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(meta, "labels"), NS_LABEL, "true");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(meta, "annotations"), "cutover.dev/scenario", c->s->name);
+    cJSON *made = kube_create(c->client, &ns_gvr, NULL, obj, &st);
+    cJSON_Delete(obj);
+    if (!made) {
+        snprintf(err, errlen, "creating namespace %s: %s", ns, st.message);
+        return -1;
+    }
+    cJSON_Delete(made);
+    c->ns_owned = 1;
+    return 0;
+}
+
+/* Deletes the namespace the runner made, and waits until no Ingress of it is left. */
+static void drop_namespace(run_ctx *c)
+{
+    static const kube_gvr ing = {"networking.k8s.io", "v1", "ingresses", 1};
+    kube_status st;
+    cJSON *out = kube_delete(c->client, &ns_gvr, NULL, c->s->ns, NULL, &st);
+    if (!out && st.code != 404) {
+        fprintf(c->out, "  note: deleting namespace %s: %s\n", c->s->ns, st.message);
+        return;
+    }
+    cJSON_Delete(out);
+    int64_t deadline = now_ms(c) + (int64_t)(NS_GONE_MS * c->scale);
+    for (;;) {
+        cJSON *list = kube_list(c->client, &ing, c->s->ns, NULL, &st);
+        int left = list ? cJSON_GetArraySize(cj_get(list, "items")) : st.code == 404 ? 0 : -1;
+        cJSON_Delete(list);
+        if (left == 0)
+            return;
+        if (now_ms(c) >= deadline) {
+            fprintf(c->out, "  note: namespace %s still has Ingresses after %.0f s\n", c->s->ns, NS_GONE_MS * c->scale / 1000);
+            return;
+        }
+        advance_to(c, now_ms(c) + 500);
+    }
+}
+
+/* Cluster mode's timing (sc_run_opts): the options, else the environment, else x1 and 10 s. */
+static void cluster_timing(const sc_run_opts *o, double *scale, int64_t *settle)
+{
+    *scale = o->time_scale > 0 ? o->time_scale : 1;
+    *settle = o->settle_ms > 0 ? o->settle_ms : 10000;
+    const char *v;
+    char *end;
+    if (o->time_scale <= 0 && (v = getenv("CUTOVER_TIME_SCALE")) && *v) {
+        double x = strtod(v, &end);
+        if (!*end && x > 0)
+            *scale = x;
+    }
+    if (o->settle_ms <= 0 && (v = getenv("CUTOVER_SETTLE_SECONDS")) && *v) {
+        double x = strtod(v, &end);
+        if (!*end && x >= 0)
+            *settle = (int64_t)(x * 1000);
+    }
+    *settle = (int64_t)((double)*settle * *scale);
+}
+
+/* ---- a scenario ---- */
 
 static int setup(run_ctx *c, char *err, size_t errlen)
 {
@@ -786,6 +948,7 @@ static int setup(run_ctx *c, char *err, size_t errlen)
         if (kube_config_load(&ko, &cfg, err, errlen) != 0)
             return -1;
         snprintf(c->ingress, sizeof c->ingress, "%s", c->o->ingress ? c->o->ingress : "127.0.0.1:30000");
+        cluster_timing(c->o, &c->scale, &c->settle);
     }
     /* in simulation nothing fails transiently, and a retry's backoff would move virtual time
      * behind the runner's back: no retries there */
@@ -804,6 +967,11 @@ static int setup(run_ctx *c, char *err, size_t errlen)
     }
     c->t0 = now_ms(c);
     c->discovery = cJSON_CreateObject();
+    if (!c->sim) {
+        int rc = fresh_namespace(c, err, errlen);
+        c->t0 = now_ms(c); /* the scenario's time starts once its namespace is there */
+        return rc;
+    }
     /* the scenario's namespace exists before the first step */
     static const kube_gvr nsr = {"", "v1", "namespaces", 0};
     cJSON *ns = cJSON_CreateObject();
@@ -823,6 +991,8 @@ static int setup(run_ctx *c, char *err, size_t errlen)
 
 static void teardown(run_ctx *c)
 {
+    if (c->ns_owned)
+        drop_namespace(c);
     free_controller(c);
     if (c->sim)
         kube_config_free(&c->ctl_cfg);
@@ -843,6 +1013,10 @@ int sc_run_one(const sc_scenario *s, const sc_run_opts *o, char **log, int64_t *
     run_ctx c = {.s = s, .o = o, .out = o->out ? o->out : stdout, .sim = !o->kubeconfig};
     char err[2048];
     fprintf(c.out, "scenario %s (%s)\n", s->name, c.sim ? "simulation" : "cluster");
+    if (!c.sim && s->requires_simulation) {
+        fprintf(c.out, "  skipped: requires: simulation (it needs what only the simulation has; see its file)\n");
+        return 2;
+    }
     if (!c.sim && cJSON_GetObjectItemCaseSensitive(s->doc, "cluster"))
         fprintf(c.out, "  note: cluster settings apply to simulations only; ignored here\n");
     if (setup(&c, err, sizeof err) != 0) {
@@ -933,10 +1107,20 @@ int sc_run_paths(const char *const *paths, int n, const sc_run_opts *o)
         fprintf(stderr, "cutover run: --db records one scenario: give exactly one file\n");
         bad = 1;
     }
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0;
+    if (!bad && o->kubeconfig) {
+        double scale;
+        int64_t settle;
+        cluster_timing(o, &scale, &settle);
+        fprintf(out, "cluster mode, real time: assert timeouts x%g, every check may take %.1f s to hold\n", scale,
+                (double)settle / 1000);
+    }
     for (size_t i = 0; !bad && i < nf; i++) {
-        if (sc_run_one(all[i], o, NULL, NULL) == 0)
+        int rc = sc_run_one(all[i], o, NULL, NULL);
+        if (rc == 0)
             passed++;
+        else if (rc == 2)
+            skipped++;
         else
             failed++;
     }
@@ -948,6 +1132,9 @@ int sc_run_paths(const char *const *paths, int n, const sc_run_opts *o)
     free(files);
     if (bad)
         return -1;
-    fprintf(out, "%d passed, %d failed\n", passed, failed);
+    if (skipped)
+        fprintf(out, "%d passed, %d failed, %d skipped\n", passed, failed, skipped);
+    else
+        fprintf(out, "%d passed, %d failed\n", passed, failed);
     return failed;
 }

@@ -290,12 +290,21 @@ sc_scenario *sc_load(const char *path, char *err, size_t errlen)
     {
         int ok = (!strcmp(f->string, "name") && cJSON_IsString(f)) || (!strcmp(f->string, "description") && cJSON_IsString(f)) ||
                  (!strcmp(f->string, "namespace") && cJSON_IsString(f)) || (!strcmp(f->string, "cluster") && cJSON_IsObject(f)) ||
-                 (!strcmp(f->string, "steps") && cJSON_IsArray(f));
+                 (!strcmp(f->string, "steps") && cJSON_IsArray(f)) || !strcmp(f->string, "requires");
         if (!ok) {
             fail(err, errlen, "%s: %s: unknown field or wrong type", path, f->string);
             goto bad;
         }
     }
+    /* requires: simulation: the scenario asserts what only the simulation makes exact (virtual
+     * timestamps, timings to the second) or needs what only it has (per-scenario image behaviour,
+     * cluster settings); `cutover run --kubeconfig` skips it with a note */
+    const cJSON *req = cJSON_GetObjectItemCaseSensitive(doc, "requires");
+    if (req && (!cJSON_IsString(req) || strcmp(req->valuestring, "simulation"))) {
+        fail(err, errlen, "%s: requires: expected \"simulation\" (the only requirement there is)", path);
+        goto bad;
+    }
+    s->requires_simulation = req != NULL;
     s->name = cj_str(doc, "name");
     if (!s->name || !*s->name) {
         fail(err, errlen, "%s: name: required", path);
@@ -337,3 +346,5 @@ void sc_free(sc_scenario *s)
 }
 
 const char *sc_name(const sc_scenario *s) { return s->name; }
+
+int sc_requires_simulation(const sc_scenario *s) { return s->requires_simulation; }
