@@ -57,6 +57,8 @@
  *     Argo's CRD does (manifests/crds/rollout-crd.yaml, from which the table below is generated).
  */
 #include "cli/cli.h"
+#include "common/buf.h"
+#include "common/file.h"
 #include "common/yaml.h"
 #include "controller/rollout/validate.h"
 
@@ -65,7 +67,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -74,7 +75,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 /* ---------------------------------------------------------------------------------------------
  * The strict schema: which fields Go's encoding/json accepts in a Rollout, a Service and an
@@ -305,74 +305,25 @@ static bool str_in(const cJSON *arr, const char *s)
     return false;
 }
 
-typedef struct {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (b->n + n + 1 > cap)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns)
-            return; /* out of memory: the text is cut short */
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
-
-static void __attribute__((format(printf, 2, 3))) sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (w < 0)
-        return;
-    if ((size_t)w < sizeof tmp) {
-        sb_putn(b, tmp, (size_t)w);
-        return;
-    }
-    char *big = malloc((size_t)w + 1);
-    if (!big)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)w + 1, fmt, ap);
-    va_end(ap);
-    sb_putn(b, big, (size_t)w);
-    free(big);
-}
-
-static const char *sb_str(const sbuf *b) { return b->s ? b->s : ""; }
-
 /* Go's %q of a string (strconv.Quote; bytes >= 0x80 are kept as they are). */
-static void sb_goq(sbuf *b, const char *s)
+static void go_quote(co_buf *b, const char *s)
 {
-    sb_puts(b, "\"");
+    co_buf_adds(b, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
-            sb_printf(b, "\\%c", *p);
+            co_buf_printf(b, "\\%c", *p);
         else if (*p == '\n')
-            sb_puts(b, "\\n");
+            co_buf_adds(b, "\\n");
         else if (*p == '\t')
-            sb_puts(b, "\\t");
+            co_buf_adds(b, "\\t");
         else if (*p == '\r')
-            sb_puts(b, "\\r");
+            co_buf_adds(b, "\\r");
         else if (*p < 0x20 || *p == 0x7f)
-            sb_printf(b, "\\x%02x", *p);
+            co_buf_printf(b, "\\x%02x", *p);
         else
-            sb_putn(b, (const char *)p, 1);
+            co_buf_add(b, (const char *)p, 1);
     }
-    sb_puts(b, "\"");
+    co_buf_adds(b, "\"");
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -403,58 +354,40 @@ static cJSON **sorted_members(const cJSON *o, int *n)
 
 /* A value as Go's encoding/json writes it (keys sorted, <>& escaped): what Go prints in
    "Object 'Kind' is missing in '...'". */
-static void sb_gojson(sbuf *b, const cJSON *j, int depth)
+static void go_json(co_buf *b, const cJSON *j, int depth)
 {
     if (depth > YAML_MAX_DEPTH) {
-        sb_puts(b, "null");
+        co_buf_adds(b, "null");
         return;
     }
     if (cJSON_IsObject(j)) {
         int n;
         cJSON **m = sorted_members(j, &n);
-        sb_puts(b, "{");
+        co_buf_adds(b, "{");
         for (int i = 0; i < n; i++) {
             if (i)
-                sb_puts(b, ",");
+                co_buf_adds(b, ",");
             cJSON key = {.type = cJSON_String, .valuestring = m[i]->string ? m[i]->string : ""};
-            sb_gojson(b, &key, depth + 1);
-            sb_puts(b, ":");
-            sb_gojson(b, m[i], depth + 1);
+            go_json(b, &key, depth + 1);
+            co_buf_adds(b, ":");
+            go_json(b, m[i], depth + 1);
         }
-        sb_puts(b, "}");
+        co_buf_adds(b, "}");
         free(m);
     } else if (cJSON_IsArray(j)) {
-        sb_puts(b, "[");
+        co_buf_adds(b, "[");
         for (const cJSON *c = j->child; c; c = c->next) {
-            sb_gojson(b, c, depth + 1);
+            go_json(b, c, depth + 1);
             if (c->next)
-                sb_puts(b, ",");
+                co_buf_adds(b, ",");
         }
-        sb_puts(b, "]");
+        co_buf_adds(b, "]");
     } else if (cJSON_IsString(j)) {
-        sb_puts(b, "\"");
-        for (const unsigned char *p = (const unsigned char *)j->valuestring; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                sb_printf(b, "\\%c", *p);
-            else if (*p == '\n')
-                sb_puts(b, "\\n");
-            else if (*p == '\r')
-                sb_puts(b, "\\r");
-            else if (*p == '\t')
-                sb_puts(b, "\\t");
-            else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-                sb_printf(b, "\\u%04x", *p);
-            else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-                sb_printf(b, "\\u%04x", p[2] == 0xa8 ? 0x2028 : 0x2029);
-                p += 2;
-            } else
-                sb_putn(b, (const char *)p, 1);
-        }
-        sb_puts(b, "\"");
+        co_buf_go_json_str(b, j->valuestring);
     } else if (cJSON_IsNumber(j)) {
         double d = j->valuedouble;
         if (d == floor(d) && fabs(d) < 1e21) {
-            sb_printf(b, "%.0f", d);
+            co_buf_printf(b, "%.0f", d);
         } else {
             char t[64];
             for (int p = 1; p <= 17; p++) {
@@ -462,12 +395,12 @@ static void sb_gojson(sbuf *b, const cJSON *j, int depth)
                 if (strtod(t, NULL) == d)
                     break;
             }
-            sb_puts(b, t);
+            co_buf_adds(b, t);
         }
     } else if (cJSON_IsBool(j)) {
-        sb_puts(b, cJSON_IsTrue(j) ? "true" : "false");
+        co_buf_adds(b, cJSON_IsTrue(j) ? "true" : "false");
     } else {
-        sb_puts(b, "null");
+        co_buf_adds(b, "null");
     }
 }
 
@@ -748,12 +681,12 @@ static void report(lctx *c, int doc, const char *field, const char *msg)
 /* field.Invalid(path, "value", detail).Error() */
 static void report_invalid(lctx *c, int doc, const char *path, const char *value, const char *detail)
 {
-    sbuf m = {0};
-    sb_printf(&m, "%s: Invalid value: ", path);
-    sb_goq(&m, value);
-    sb_printf(&m, ": %s", detail);
-    report(c, doc, path, sb_str(&m));
-    free(m.s);
+    co_buf m = {0};
+    co_buf_printf(&m, "%s: Invalid value: ", path);
+    go_quote(&m, value);
+    co_buf_printf(&m, ": %s", detail);
+    report(c, doc, path, co_buf_str(&m));
+    co_buf_free(&m);
 }
 
 /* ---- strict decoding ---- */
@@ -775,10 +708,10 @@ static int find_field(const lint_type *t, const char *key)
    with *bad its key and path (the node's path, `plen` bytes in) extended to it. Keys matching a
    field only ignoring case are renamed to it (when several keys land on one field, the last in
    Go's order wins, as there). */
-static int strict_walk(cJSON *node, int type, sbuf *path, const char **bad)
+static int strict_walk(cJSON *node, int type, co_buf *path, const char **bad)
 {
     const lint_type *t = &lint_types[type];
-    size_t plen = path->n;
+    size_t plen = path->len;
     if (t->kind == LT_ANY)
         return 0;
     if (t->kind == LT_ARRAY) {
@@ -786,12 +719,10 @@ static int strict_walk(cJSON *node, int type, sbuf *path, const char **bad)
             return 0;
         int i = 0;
         for (cJSON *c = node->child; c; c = c->next, i++) {
-            sb_printf(path, "[%d]", i);
+            co_buf_printf(path, "[%d]", i);
             if (strict_walk(c, t->a, path, bad) < 0)
                 return -1;
-            path->n = plen;
-            if (path->s)
-                path->s[plen] = '\0';
+            co_buf_truncate(path, plen);
         }
         return 0;
     }
@@ -808,8 +739,8 @@ static int strict_walk(cJSON *node, int type, sbuf *path, const char **bad)
     for (int i = 0; i < n && rc == 0; i++) {
         const char *key = m[i]->string ? m[i]->string : "";
         if (plen)
-            sb_puts(path, ".");
-        sb_puts(path, key);
+            co_buf_adds(path, ".");
+        co_buf_adds(path, key);
         int sub = t->a;
         fld[i] = -1;
         if (t->kind == LT_STRUCT) {
@@ -825,9 +756,7 @@ static int strict_walk(cJSON *node, int type, sbuf *path, const char **bad)
             rc = -1;
             break;
         }
-        path->n = plen;
-        if (path->s)
-            path->s[plen] = '\0';
+        co_buf_truncate(path, plen);
     }
     if (rc == 0 && t->kind == LT_STRUCT) {
         for (int i = 0; i < n; i++) {
@@ -851,16 +780,16 @@ static int strict_walk(cJSON *node, int type, sbuf *path, const char **bad)
 /* sigs.k8s.io/yaml.UnmarshalStrict into the typed object: 0, or -1 after reporting. */
 static int strict_decode(lctx *c, int doc, cJSON *obj, int root)
 {
-    sbuf path = {0}, msg = {0};
+    co_buf path = {0}, msg = {0};
     const char *bad = NULL;
     int rc = strict_walk(obj, root, &path, &bad);
     if (rc < 0) {
-        sb_printf(&msg, "%s: error unmarshaling JSON: while decoding JSON: json: unknown field ", sb_str(&path));
-        sb_goq(&msg, bad ? bad : "");
-        report(c, doc, sb_str(&path), sb_str(&msg));
+        co_buf_printf(&msg, "%s: error unmarshaling JSON: while decoding JSON: json: unknown field ", co_buf_str(&path));
+        go_quote(&msg, bad ? bad : "");
+        report(c, doc, co_buf_str(&path), co_buf_str(&msg));
     }
-    free(path.s);
-    free(msg.s);
+    co_buf_free(&path);
+    co_buf_free(&msg);
     return rc;
 }
 
@@ -912,12 +841,12 @@ static int take_document(lctx *c, lfile *f, cJSON *doc, int i)
         return 0; /* lint.go skips nil documents */
     if (!cJSON_IsObject(doc)) {
         const char *what = cJSON_IsArray(doc) ? "array" : cJSON_IsString(doc) ? "string" : cJSON_IsBool(doc) ? "bool" : "number";
-        sbuf m = {0};
-        sb_printf(&m, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type "
+        co_buf m = {0};
+        co_buf_printf(&m, "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type "
                       "map[string]interface {}",
                   what);
-        report(c, i, "", sb_str(&m));
-        free(m.s);
+        report(c, i, "", co_buf_str(&m));
+        co_buf_free(&m);
         return -1;
     }
     /* Unstructured: apiVersion "group/version" or "version"; more than one '/' leaves no kind */
@@ -933,12 +862,12 @@ static int take_document(lctx *c, lfile *f, cJSON *doc, int i)
         kind = "";
     }
     if (!*kind) {
-        sbuf m = {0};
-        sb_puts(&m, "error unmarshaling JSON: while decoding JSON: Object 'Kind' is missing in '");
-        sb_gojson(&m, doc, 0);
-        sb_puts(&m, "'");
-        report(c, i, "", sb_str(&m));
-        free(m.s);
+        co_buf m = {0};
+        co_buf_adds(&m, "error unmarshaling JSON: while decoding JSON: Object 'Kind' is missing in '");
+        go_json(&m, doc, 0);
+        co_buf_adds(&m, "'");
+        report(c, i, "", co_buf_str(&m));
+        co_buf_free(&m);
         return -1;
     }
     if (!strcmp(group, "argoproj.io") && !strcmp(kind, "Rollout")) {
@@ -1099,14 +1028,14 @@ static void validate_service(lctx *c, const lobj *ro, const lobj *svc)
         const cJSON *have = jget(labels, k);
         if (cJSON_IsString(have) && cJSON_IsString(keys[i]) && !strcmp(have->valuestring, keys[i]->valuestring))
             continue;
-        sbuf d = {0};
-        sb_puts(&d, "Service ");
-        sb_goq(&d, svc->name);
-        sb_puts(&d, " has unmatch label ");
-        sb_goq(&d, k);
-        sb_puts(&d, " in rollout");
-        report_invalid(c, ro->doc, path, svc->name, sb_str(&d));
-        free(d.s);
+        co_buf d = {0};
+        co_buf_adds(&d, "Service ");
+        go_quote(&d, svc->name);
+        co_buf_adds(&d, " has unmatch label ");
+        go_quote(&d, k);
+        co_buf_adds(&d, " in rollout");
+        report_invalid(c, ro->doc, path, svc->name, co_buf_str(&d));
+        co_buf_free(&d);
     }
     free(keys);
 }
@@ -1137,10 +1066,10 @@ static void validate_ingress(lctx *c, const lobj *ro, const lobj *ing)
     if (ingress_has_service(ing, svc))
         return;
     snprintf(path, sizeof path, "spec.strategy.canary.trafficRouting.%s", field);
-    sbuf d = {0};
-    sb_printf(&d, "ingress `%s` has no rules using service %s backend", ing->name, svc);
-    report_invalid(c, ro->doc, path, ing_name, sb_str(&d));
-    free(d.s);
+    co_buf d = {0};
+    co_buf_printf(&d, "ingress `%s` has no rules using service %s backend", ing->name, svc);
+    report_invalid(c, ro->doc, path, ing_name, co_buf_str(&d));
+    co_buf_free(&d);
 }
 
 /* -- Istio VirtualService (rollout/trafficrouting/istio: GetHttpRoutes, ValidateHTTPRoutes, ...) -- */
@@ -1564,55 +1493,28 @@ static int lint_text(const cli_opts *o, const char *file, const char *text, size
    directory". "-" is standard input. */
 static char *read_all(const cli_opts *o, const char *path, size_t *len)
 {
-    bool in = !strcmp(path, "-");
-    int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    char *text;
+    if (!strcmp(path, "-")) {
+        co_buf b = {0};
+        char chunk[65536];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+            co_buf_add(&b, chunk, n);
+        if (ferror(stdin)) {
+            co_buf_free(&b);
+            cli_fail(o, "read STDIN: %s", strerror(EIO));
+            return NULL;
+        }
+        *len = b.len;
+        return co_buf_take(&b);
+    }
+    if (!(text = co_read_file(path, 0, len))) {
         char e[128];
         snprintf(e, sizeof e, "%s", strerror(errno));
         e[0] = (char)tolower((unsigned char)e[0]);
-        cli_fail(o, "open %s: %s", path, e);
-        return NULL;
+        cli_fail(o, "%s %s: %s", errno == EISDIR || errno == EFBIG ? "read" : "open", path, e);
     }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            cli_fail(o, "read %s: out of memory", in ? "STDIN" : path);
-            break;
-        }
-        if (n + 1 >= cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                continue;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            char e[128];
-            snprintf(e, sizeof e, "%s", strerror(errno));
-            e[0] = (char)tolower((unsigned char)e[0]);
-            cli_fail(o, "read %s: %s", in ? "STDIN" : path, e);
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    if (!in)
-        close(fd);
-    if (buf) {
-        buf[n] = '\0';
-        *len = n;
-    }
-    return buf;
+    return text;
 }
 
 static int usage_text(const cli_opts *o)

@@ -67,6 +67,58 @@ void co_buf_json_str(co_buf *b, const char *s)
     co_buf_add(b, "\"", 1);
 }
 
+void co_buf_addc(co_buf *b, char c) { co_buf_add(b, &c, 1); }
+
+void co_buf_truncate(co_buf *b, size_t n)
+{
+    if (b->data && n <= b->len) {
+        b->len = n;
+        b->data[n] = 0;
+    }
+}
+
+const char *co_buf_str(const co_buf *b) { return b->data ? b->data : ""; }
+
+/* The length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
+static int utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    int n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+void co_buf_go_json_str(co_buf *b, const char *str)
+{
+    static const char esc[] = {['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\b'] = 'b', ['\f'] = 'f'};
+    const unsigned char *s = (const unsigned char *)str;
+    co_buf_addc(b, '"');
+    while (*s) {
+        unsigned char c = *s;
+        int n = utf8_len(s);
+        if (c < sizeof esc && esc[c]) {
+            co_buf_addc(b, '\\');
+            co_buf_addc(b, esc[c]);
+        } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+            co_buf_printf(b, "\\u%04x", c);
+        } else if (n == 0) {
+            co_buf_adds(b, "\\ufffd");
+        } else if (n == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9)) {
+            co_buf_adds(b, s[2] == 0xa8 ? "\\u2028" : "\\u2029");
+        } else {
+            co_buf_add(b, s, (size_t)n);
+        }
+        s += n ? n : 1;
+    }
+    co_buf_addc(b, '"');
+}
+
 char *co_buf_take(co_buf *b)
 {
     if (!b->data)

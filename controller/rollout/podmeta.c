@@ -86,65 +86,6 @@ static const char *stable_hash(const ro_ctx *x) { return cj_str0(x->status, "sta
 
 /* ---- Go's json.Marshal of a PodTemplateMetadata ---- */
 
-static void putc1(co_buf *b, char c) { co_buf_add(b, &c, 1); }
-
-/* The length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static int utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    int n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
-
-/* A JSON string as encoding/json writes it: HTML-safe (<, >, & as \u00XX), U+2028/U+2029
-   escaped, invalid UTF-8 as U+FFFD. */
-static void go_string(co_buf *b, const char *str)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *s = (const unsigned char *)str;
-    putc1(b, '"');
-    while (*s) {
-        unsigned char c = *s;
-        if (c < 0x80) {
-            if (c == '"' || c == '\\') {
-                putc1(b, '\\');
-                putc1(b, (char)c);
-            } else if (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
-                putc1(b, '\\');
-                putc1(b, c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : c == '\b' ? 'b' : 'f');
-            } else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                co_buf_adds(b, "\\u00");
-                putc1(b, hex[c >> 4]);
-                putc1(b, hex[c & 0xf]);
-            } else {
-                putc1(b, (char)c);
-            }
-            s++;
-            continue;
-        }
-        int n = utf8_len(s);
-        if (n == 0) {
-            co_buf_adds(b, "\\ufffd");
-            s++;
-        } else if (n == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9)) {
-            co_buf_adds(b, s[2] == 0xa8 ? "\\u2028" : "\\u2029");
-            s += 3;
-        } else {
-            for (int i = 0; i < n; i++)
-                putc1(b, (char)s[i]);
-            s += n;
-        }
-    }
-    putc1(b, '"');
-}
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
@@ -168,17 +109,17 @@ static bool go_string_map(co_buf *b, const char *name, const cJSON *map, bool fi
     }
     qsort(v, (size_t)k, sizeof *v, by_name);
     if (!first)
-        putc1(b, ',');
-    go_string(b, name);
+        co_buf_addc(b, ',');
+    co_buf_go_json_str(b, name);
     co_buf_adds(b, ":{");
     for (int i = 0; i < k; i++) {
         if (i)
-            putc1(b, ',');
-        go_string(b, v[i]->string);
-        putc1(b, ':');
-        go_string(b, v[i]->valuestring);
+            co_buf_addc(b, ',');
+        co_buf_go_json_str(b, v[i]->string);
+        co_buf_addc(b, ':');
+        co_buf_go_json_str(b, v[i]->valuestring);
     }
-    putc1(b, '}');
+    co_buf_addc(b, '}');
     free(v);
     return true;
 }
@@ -187,10 +128,10 @@ static bool go_string_map(co_buf *b, const char *name, const cJSON *map, bool fi
 static char *marshal_pod_metadata(const cJSON *md)
 {
     co_buf b = {0};
-    putc1(&b, '{');
+    co_buf_addc(&b, '{');
     bool wrote = go_string_map(&b, "labels", cJSON_GetObjectItemCaseSensitive(md, "labels"), true);
     go_string_map(&b, "annotations", cJSON_GetObjectItemCaseSensitive(md, "annotations"), !wrote);
-    putc1(&b, '}');
+    co_buf_addc(&b, '}');
     return co_buf_take(&b);
 }
 

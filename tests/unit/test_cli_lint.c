@@ -10,9 +10,11 @@
 #include "cu.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char data_dir[PATH_MAX]; /* tests/data/lint, found from __FILE__ */
 static char tmp_dir[PATH_MAX];

@@ -1,0 +1,63 @@
+/* test_buf.c: the growable buffer of common/buf.h, and the two JSON string encoders on it (plain
+ * JSON, and Go's encoding/json as Argo writes and prints strings). */
+#include "common/buf.h"
+#include "cu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void check_go(const char *in, const char *want)
+{
+    co_buf b = {0};
+    co_buf_go_json_str(&b, in);
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b), want);
+    co_buf_free(&b);
+}
+
+static void test_go_json_str(void)
+{
+    check_go("", "\"\"");
+    check_go("plain text", "\"plain text\"");
+    check_go("a\"b\\c", "\"a\\\"b\\\\c\"");
+    check_go("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\"");
+    check_go("\x01\x1f", "\"\\u0001\\u001f\"");
+    check_go("<a & b>", "\"\\u003ca \\u0026 b\\u003e\"");  /* HTML-safe */
+    check_go("\xe2\x80\xa8|\xe2\x80\xa9", "\"\\u2028|\\u2029\""); /* line/paragraph separators */
+    check_go("caf\xc3\xa9 \xe2\x9c\x94 \xf0\x9f\x9a\x80", "\"caf\xc3\xa9 \xe2\x9c\x94 \xf0\x9f\x9a\x80\""); /* kept */
+    check_go("a\xffz", "\"a\\ufffdz\"");                /* invalid byte */
+    check_go("\xc3", "\"\\ufffd\"");                    /* truncated sequence */
+    check_go("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""); /* a surrogate is not UTF-8 */
+}
+
+static void test_json_str_and_edits(void)
+{
+    co_buf b = {0};
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b), "");
+    co_buf_json_str(&b, "<\"\n\x02>");
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b), "\"<\\\"\\n\\u0002>\"");
+    size_t keep = b.len;
+    co_buf_addc(&b, '.');
+    co_buf_adds(&b, "tail");
+    co_buf_printf(&b, "[%d]", 42);
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b) + keep, ".tail[42]");
+    co_buf_truncate(&b, keep);
+    CU_ASSERT_EQUAL(b.len, keep);
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b), "\"<\\\"\\n\\u0002>\"");
+    co_buf_truncate(&b, keep + 10); /* beyond the end: nothing changes */
+    CU_ASSERT_EQUAL(b.len, keep);
+    char *s = co_buf_take(&b);
+    CU_ASSERT_STRING_EQUAL(s, "\"<\\\"\\n\\u0002>\"");
+    CU_ASSERT_PTR_NULL(b.data);
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b), "");
+    free(s);
+}
+
+int main(void)
+{
+    static const cu_test tests[] = {
+        {"Go's encoding/json strings: escapes, HTML safety, separators, invalid UTF-8", test_go_json_str},
+        {"plain JSON strings, appending, truncating, taking", test_json_str_and_edits},
+        {NULL, NULL},
+    };
+    return cu_run("buf", tests);
+}
