@@ -86,6 +86,14 @@ int cj_int(const cJSON *o, const char *dotted, int def)
 
 bool cj_streq(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 
+char *cj_merge_diff_text(const cJSON *from, const cJSON *to)
+{
+    cJSON *patch = cj_merge_diff(from, to);
+    char *text = patch ? cJSON_PrintUnformatted(patch) : NULL;
+    cJSON_Delete(patch);
+    return text;
+}
+
 cJSON *cj_merge_diff(const cJSON *from, const cJSON *to)
 {
     cJSON *patch = cJSON_CreateObject();

@@ -30,6 +30,8 @@ bool cj_equal(const cJSON *a, const cJSON *b);
  * recursively for objects, whole values otherwise, null for members `to` lacks. NULL when they are
  * equal. Caller frees. */
 cJSON *cj_merge_diff(const cJSON *from, const cJSON *to);
+/* cj_merge_diff printed (unformatted): the body of a merge-patch request. NULL when equal. */
+char *cj_merge_diff_text(const cJSON *from, const cJSON *to);
 /* Parses exactly len bytes; NULL on malformed JSON or trailing garbage. */
 cJSON *cj_parse(const char *text, size_t len);
 

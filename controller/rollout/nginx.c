@@ -145,13 +145,11 @@ static int patch_canary(ro_ctx *x, const cJSON *have, cJSON *want, int weight, c
     const cJSON *spec = cj_get(have, "spec");
     cJSON_AddItemToObject(from, "spec", cJSON_IsObject(spec) ? cJSON_Duplicate(spec, 1) : cJSON_CreateObject());
     cJSON_AddItemToObject(to, "spec", cJSON_Duplicate(cj_get(want, "spec"), 1));
-    cJSON *patch = cj_merge_diff(from, to);
+    char *body = cj_merge_diff_text(from, to);
     cJSON_Delete(from);
     cJSON_Delete(to);
-    if (!patch)
+    if (!body)
         return 0;
-    char *body = cJSON_PrintUnformatted(patch);
-    cJSON_Delete(patch);
     ro_event(x, "Normal", "PatchingCanaryIngress", "Updating Ingress `%s` to desiredWeight '%d'", name, weight);
     kube_status st;
     cJSON *out = kube_patch(x->rc->client, &ro_ing_gvr, x->ns, name, KUBE_PATCH_MERGE, body, NULL, &st);

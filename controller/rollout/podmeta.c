@@ -375,11 +375,9 @@ void ro_podmeta_strip(ro_ctx *x, cJSON *rs)
 /* Merge-patches rs into want (a modified copy of it); the reply becomes rs. 0 or -1. */
 static int patch_rs_to(ro_ctx *x, cJSON *rs, const cJSON *want)
 {
-    cJSON *patch = cj_merge_diff(rs, want);
-    if (!patch)
+    char *body = cj_merge_diff_text(rs, want);
+    if (!body)
         return 0;
-    char *body = cJSON_PrintUnformatted(patch);
-    cJSON_Delete(patch);
     int rc = ro_patch_rs(x, rs, KUBE_PATCH_MERGE, body);
     free(body);
     return rc;

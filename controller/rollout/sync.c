@@ -811,13 +811,11 @@ static int patch_status(ro_ctx *x, const cJSON *st)
     cJSON *from = cJSON_CreateObject(), *to = cJSON_CreateObject();
     cJSON_AddItemReferenceToObject(from, "status", (cJSON *)x->status);
     cJSON_AddItemReferenceToObject(to, "status", (cJSON *)st);
-    cJSON *patch = cj_merge_diff(from, to);
+    char *body = cj_merge_diff_text(from, to);
     cJSON_Delete(from);
     cJSON_Delete(to);
-    if (!patch)
+    if (!body)
         return 0;
-    char *body = cJSON_PrintUnformatted(patch);
-    cJSON_Delete(patch);
     kube_status ks;
     cJSON *out = kube_patch(x->rc->client, &ro_rollouts_gvr, x->ns, x->name, KUBE_PATCH_MERGE, body, "status",
                             &ks);
