@@ -308,7 +308,7 @@ static int reconcile_replica_sets(canary *c)
     if (x->stable_rs && x->stable_rs != x->new_rs) {
         int want_new, want_stable;
         if (x->spec.canary.traffic_routing)
-            ro_canary_routed_counts_rs(x->ro, x->new_rs, x->stable_rs, cj_get(x->status, "canary.weights"), &want_new,
+            ro_canary_routed_counts(x->ro, x->new_rs, x->stable_rs, cj_get(x->status, "canary.weights"), &want_new,
                                        &want_stable);
         else
             ro_canary_basic_counts(x->ro, x->new_rs, x->stable_rs, (const cJSON *const *)x->others, x->nothers,

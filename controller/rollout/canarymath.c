@@ -314,12 +314,7 @@ const cJSON *ro_canary_current_scale(const cJSON *ro)
     return current_scale(&v);
 }
 
-void ro_canary_replicas_or_weight(const cJSON *ro, int *replicas, int *weight)
-{
-    ro_canary_replicas_or_weight_rs(ro, NULL, NULL, replicas, weight);
-}
-
-void ro_canary_replicas_or_weight_rs(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, int *replicas,
+void ro_canary_replicas_or_weight(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, int *replicas,
                                      int *weight)
 {
     view v;
@@ -583,12 +578,7 @@ static void routed_counts(const view *v, const cJSON *new_rs, const cJSON *stabl
     *stable_count = min_pods(v, stable);
 }
 
-void ro_canary_routed_counts(const cJSON *ro, const cJSON *weights, int *new_count, int *stable_count)
-{
-    ro_canary_routed_counts_rs(ro, NULL, NULL, weights, new_count, stable_count);
-}
-
-void ro_canary_routed_counts_rs(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, const cJSON *weights,
+void ro_canary_routed_counts(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, const cJSON *weights,
                                 int *new_count, int *stable_count)
 {
     view v;

@@ -60,15 +60,12 @@ int ro_canary_max_weight(const cJSON *ro);
    matchTrafficWeight: true, else that object (even {}). */
 const cJSON *ro_canary_current_scale(const cJSON *ro);
 
-/* GetCanaryReplicasOrWeight without ReplicaSets (Go called with nil RSs): *replicas >= 0 when a
-   setCanaryScale.replicas applies (then *weight is 0); else *replicas = -1 and *weight is
-   maxWeight (promoteFull, stableRS "", or currentPodHash == stableRS), the setCanaryScale.weight,
-   or ro_canary_current_set_weight(). Either pointer may be NULL. */
-void ro_canary_replicas_or_weight(const cJSON *ro, int *replicas, int *weight);
-
-/* GetCanaryReplicasOrWeight(ro, newRS, stableRS): as above, but the last fallback is
-   ro_canary_desired_weight(ro, new_rs, stable_rs). This is what the replica math uses. */
-void ro_canary_replicas_or_weight_rs(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, int *replicas,
+/* GetCanaryReplicasOrWeight(ro, newRS, stableRS): *replicas >= 0 when a setCanaryScale.replicas
+   applies (then *weight is 0); else *replicas = -1 and *weight is maxWeight (promoteFull, stableRS
+   "", or currentPodHash == stableRS), the setCanaryScale.weight, or
+   ro_canary_desired_weight(ro, new_rs, stable_rs) (with NULL RSs: ro_canary_current_set_weight()).
+   Either output pointer may be NULL. This is what the replica math uses. */
+void ro_canary_replicas_or_weight(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, int *replicas,
                                      int *weight);
 
 /* GetDesiredCanaryWeight: when status.abort and canary.dynamicStableScale and both RSs are given:
@@ -121,17 +118,14 @@ int ro_canary_replicas_for_scale_down(const cJSON *rs, bool ignore_availability)
 void ro_canary_basic_counts(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, const cJSON *const *others,
                             int nothers, int *new_count, int *stable_count);
 
-/* CalculateReplicaCountsForTrafficRoutedCanary with nil ReplicaSets (so the abort step-down of
-   dynamicStableScale does not apply). weights = status.canary.weights (may be NULL). */
-void ro_canary_routed_counts(const cJSON *ro, const cJSON *weights, int *new_count, int *stable_count);
-
 /* CalculateReplicaCountsForTrafficRoutedCanary: canary = setCanaryScale.replicas, else
    ro_canary_min_pods(ceil(replicas*weight/maxWeight)); stable = spec.replicas (kept at 100%)
    unless canary.dynamicStableScale. With dynamicStableScale: stable = ceil(replicas*(maxWeight -
    weight)/maxWeight), raised to ceil(replicas*weights.stable.weight/maxWeight) when weights are
    given; while aborted the canary is raised to ceil(replicas*weights.canary.weight/maxWeight);
-   both pass through ro_canary_min_pods. */
-void ro_canary_routed_counts_rs(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, const cJSON *weights,
+   both pass through ro_canary_min_pods. weights = status.canary.weights (may be NULL); with NULL
+   ReplicaSets the abort step-down of dynamicStableScale does not apply. */
+void ro_canary_routed_counts(const cJSON *ro, const cJSON *new_rs, const cJSON *stable_rs, const cJSON *weights,
                                 int *new_count, int *stable_count);
 
 /* ReplicaProgressThresholdMet with canary.replicaProgressThreshold ({type: Percent|Pods, value}):
@@ -141,7 +135,7 @@ void ro_canary_routed_counts_rs(const cJSON *ro, const cJSON *new_rs, const cJSO
 bool ro_canary_progress_threshold_met(const cJSON *ro, const cJSON *rs, int desired);
 
 /* AtDesiredReplicaCountsForCanary (both strategies: basic and traffic routed). The desired counts
-   are ro_canary_basic_counts (no trafficRouting) or ro_canary_routed_counts_rs (with weights, which
+   are ro_canary_basic_counts (no trafficRouting) or ro_canary_routed_counts (with weights, which
    Argo takes from the status being computed: newStatus.canary.weights). True when:
    - the new RS meets ro_canary_progress_threshold_met(desired new), and
    - unless trafficRouting with dynamicStableScale: the stable RS exists with spec.replicas ==

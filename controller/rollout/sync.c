@@ -254,7 +254,7 @@ int ro_new_rs_replicas(ro_ctx *x)
     if (x->spec.strategy == RO_STRATEGY_CANARY) {
         int want_new, want_stable;
         if (x->spec.canary.traffic_routing)
-            ro_canary_routed_counts_rs(x->ro, x->new_rs, x->stable_rs, x->weights, &want_new, &want_stable);
+            ro_canary_routed_counts(x->ro, x->new_rs, x->stable_rs, x->weights, &want_new, &want_stable);
         else
             ro_canary_basic_counts(x->ro, x->new_rs, x->stable_rs, (const cJSON *const *)x->others, x->nothers,
                                    &want_new, &want_stable);

@@ -245,7 +245,7 @@ static void test_argo_routed_table(void)
         cJSON *r = go_ro(rows[i].replicas, rows[i].weight, rows[i].surge, rows[i].unavail, rows[i].scs, rows[i].extra,
                          rows[i].status);
         int nc = -9, sc = -9;
-        ro_canary_routed_counts(r, NULL, &nc, &sc);
+        ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
         if (nc != rows[i].want_canary || sc != rows[i].want_stable)
             fprintf(stderr, "%s: got canary %d stable %d\n", rows[i].name, nc, sc);
         CU_ASSERT_EQUAL(nc, rows[i].want_canary);
@@ -275,7 +275,7 @@ static void test_set_canary_scale_e2e(void)
         snprintf(st, sizeof st, "\"currentStepIndex\":%d,\"currentPodHash\":\"v2\",\"stableRS\":\"v1\"", rows[i].index);
         cJSON *r = ro(4, SCALE_STEPS, tr, st);
         int nc = -9, sc = -9;
-        ro_canary_routed_counts(r, NULL, &nc, &sc);
+        ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
         CU_ASSERT_EQUAL(nc, rows[i].want_canary);
         CU_ASSERT_EQUAL(sc, 4);
         const cJSON *scs = ro_canary_current_scale(r);
@@ -288,12 +288,12 @@ static void test_set_canary_scale_e2e(void)
     /* done: fully promoted (stable == current), past the last step: 4 and 4 */
     cJSON *r = ro(4, SCALE_STEPS, tr, "\"currentStepIndex\":9,\"currentPodHash\":\"v2\",\"stableRS\":\"v2\"");
     int nc = -9, sc = -9;
-    ro_canary_routed_counts(r, NULL, &nc, &sc);
+    ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
     CU_ASSERT_EQUAL(nc, 4);
     CU_ASSERT_EQUAL(sc, 4);
     /* §2.4.1: 4 replicas at setWeight 50 give 2 canary + 4 stable pods */
     r = ro(4, "[{\"setWeight\":50},{\"pause\":{}}]", tr, "\"currentPodHash\":\"v2\",\"stableRS\":\"v1\"");
-    ro_canary_routed_counts(r, NULL, &nc, &sc);
+    ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
     CU_ASSERT_EQUAL(nc, 2);
     CU_ASSERT_EQUAL(sc, 4);
     drop();
@@ -335,7 +335,7 @@ static void test_dynamic_stable_scale(void)
         cJSON *s = rows[i].stable_rs ? rs("stable", rows[i].stable_rs, rows[i].stable_avail) : NULL;
         cJSON *n = rows[i].canary_rs ? rs("canary", rows[i].canary_rs, rows[i].canary_rs) : NULL;
         int nc = -9, sc = -9;
-        ro_canary_routed_counts_rs(r, n, s, w, &nc, &sc);
+        ro_canary_routed_counts(r, n, s, w, &nc, &sc);
         if (nc != rows[i].want_canary || sc != rows[i].want_stable)
             fprintf(stderr, "%s: got canary %d stable %d\n", rows[i].name, nc, sc);
         CU_ASSERT_EQUAL(nc, rows[i].want_canary);
@@ -360,7 +360,7 @@ static void test_dynamic_stable_scale(void)
         cJSON *n = rs("canary", 5, 5), *s = rs("stable", ab[i].stable_avail, ab[i].stable_avail);
         CU_ASSERT_EQUAL(ro_canary_desired_weight(r, n, s), ab[i].want);
         int reps = -9, w = -9;
-        ro_canary_replicas_or_weight_rs(r, n, s, &reps, &w);
+        ro_canary_replicas_or_weight(r, n, s, &reps, &w);
         CU_ASSERT_EQUAL(reps, -1);
         CU_ASSERT_EQUAL(w, ab[i].want);
         /* without the RSs, the abort weight is plainly 0 */
@@ -372,7 +372,7 @@ static void test_dynamic_stable_scale(void)
                   "\"abortScaleDownDelaySeconds\":30",
                   "\"currentPodHash\":\"canary\",\"stableRS\":\"stable\",\"abort\":true");
     int nc = -9, sc = -9;
-    ro_canary_routed_counts_rs(r, rs("canary", 5, 5), rs("stable", 9, 9), weights(10, 90), &nc, &sc);
+    ro_canary_routed_counts(r, rs("canary", 5, 5), rs("stable", 9, 9), weights(10, 90), &nc, &sc);
     CU_ASSERT_EQUAL(sc, 10);
     CU_ASSERT_EQUAL(nc, 1); /* the canary is held at its traffic (10%) until traffic leaves it */
     drop();
@@ -433,7 +433,7 @@ static void test_no_stable_rs(void)
     CU_ASSERT_EQUAL(sc, 0);
     /* with stableRS "" the weight is the max weight (GetCanaryReplicasOrWeight) */
     int reps = -9, w = -9;
-    ro_canary_replicas_or_weight(r, &reps, &w);
+    ro_canary_replicas_or_weight(r, NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, -1);
     CU_ASSERT_EQUAL(w, 100);
 
@@ -525,16 +525,16 @@ static void test_max_traffic_weight(void)
     /* setWeight 250 of 1000 = 25%: ceil(10 * 250 / 1000) = 3 canary pods */
     r = ro(10, "[{\"setWeight\":250}]", tr, "\"currentStepIndex\":0,\"currentPodHash\":\"b\",\"stableRS\":\"a\"");
     int nc = -9, sc = -9;
-    ro_canary_routed_counts(r, NULL, &nc, &sc);
+    ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
     CU_ASSERT_EQUAL(nc, 3);
     CU_ASSERT_EQUAL(sc, 10);
     /* fully promoted: the max weight, all replicas */
     r = ro(10, "[{\"setWeight\":250}]", tr, "\"currentStepIndex\":1,\"currentPodHash\":\"a\",\"stableRS\":\"a\"");
     int reps, w;
-    ro_canary_replicas_or_weight(r, &reps, &w);
+    ro_canary_replicas_or_weight(r, NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, -1);
     CU_ASSERT_EQUAL(w, 1000);
-    ro_canary_routed_counts(r, NULL, &nc, &sc);
+    ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
     CU_ASSERT_EQUAL(nc, 10);
     CU_ASSERT_EQUAL(sc, 10);
     /* dynamicStableScale with max weight 1000: stable = ceil(10 * (1000 - 250) / 1000) = 8 */
@@ -542,7 +542,7 @@ static void test_max_traffic_weight(void)
            ",\"dynamicStableScale\":true,\"trafficRouting\":{\"nginx\":{\"stableIngress\":\"i\"},"
            "\"maxTrafficWeight\":1000}",
            "\"currentStepIndex\":0,\"currentPodHash\":\"b\",\"stableRS\":\"a\"");
-    ro_canary_routed_counts(r, weights(100, 900), &nc, &sc);
+    ro_canary_routed_counts(r, NULL, NULL, weights(100, 900), &nc, &sc);
     CU_ASSERT_EQUAL(nc, 3);
     CU_ASSERT_EQUAL(sc, 9); /* the actual stable weight 900/1000 still needs 9 */
     drop();
@@ -554,29 +554,29 @@ static void test_replicas_or_weight(void)
 {
     int reps = -9, w = -9;
     /* test full promote rollout */
-    ro_canary_replicas_or_weight(J("{\"status\":{\"promoteFull\":true}}"), &reps, &w);
+    ro_canary_replicas_or_weight(J("{\"status\":{\"promoteFull\":true}}"), NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, -1);
     CU_ASSERT_EQUAL(w, 100);
     /* test canary step weight */
     const char *steps = "[{\"setWeight\":10},{\"setCanaryScale\":{\"weight\":20}}]";
     ro_canary_replicas_or_weight(
-        ro(1, steps, ",\"trafficRouting\":{}", "\"currentStepIndex\":1,\"stableRS\":\"stable-rs\""), &reps, &w);
+        ro(1, steps, ",\"trafficRouting\":{}", "\"currentStepIndex\":1,\"stableRS\":\"stable-rs\""), NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, -1);
     CU_ASSERT_EQUAL(w, 20);
     /* test canary step replicas */
     steps = "[{\"setWeight\":10},{\"setCanaryScale\":{\"replicas\":5}}]";
     ro_canary_replicas_or_weight(
-        ro(1, steps, ",\"trafficRouting\":{}", "\"currentStepIndex\":1,\"stableRS\":\"stable-rs\""), &reps, &w);
+        ro(1, steps, ",\"trafficRouting\":{}", "\"currentStepIndex\":1,\"stableRS\":\"stable-rs\""), NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, 5);
     CU_ASSERT_EQUAL(w, 0);
     /* test get current step weight: blueGreen, aborted, no stableRS: the max weight */
-    ro_canary_replicas_or_weight(J("{\"spec\":{\"strategy\":{\"blueGreen\":{}}},\"status\":{\"abort\":true}}"), &reps,
+    ro_canary_replicas_or_weight(J("{\"spec\":{\"strategy\":{\"blueGreen\":{}}},\"status\":{\"abort\":true}}"), NULL, NULL, &reps,
                                  &w);
     CU_ASSERT_EQUAL(reps, -1);
     CU_ASSERT_EQUAL(w, 100);
     /* replicas wins over weight when both are given */
     steps = "[{\"setCanaryScale\":{\"replicas\":2,\"weight\":75}}]";
-    ro_canary_replicas_or_weight(ro(4, steps, ",\"trafficRouting\":{}", "\"stableRS\":\"a\",\"currentPodHash\":\"b\""),
+    ro_canary_replicas_or_weight(ro(4, steps, ",\"trafficRouting\":{}", "\"stableRS\":\"a\",\"currentPodHash\":\"b\""), NULL, NULL,
                                  &reps, &w);
     CU_ASSERT_EQUAL(reps, 2);
     CU_ASSERT_EQUAL(w, 0);
@@ -595,14 +595,14 @@ static void test_current_scale(void)
     cJSON *r = ro(10, steps, ",\"trafficRouting\":{}", status);
     const cJSON *scs = ro_canary_current_scale(r);
     CU_ASSERT_PTR_EQUAL(scs, cj_get(cJSON_GetArrayItem(cj_get(r, "spec.strategy.canary.steps"), 0), "setCanaryScale"));
-    ro_canary_replicas_or_weight(r, &reps, &w);
+    ro_canary_replicas_or_weight(r, NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, 2);
     /* index 3: an empty setCanaryScale {} shadows step 0, and the weight is the setWeight one */
     snprintf(status, sizeof status, "%s3", st);
     r = ro(10, steps, ",\"trafficRouting\":{}", status);
     scs = ro_canary_current_scale(r);
     CU_ASSERT_PTR_EQUAL(scs, cj_get(cJSON_GetArrayItem(cj_get(r, "spec.strategy.canary.steps"), 2), "setCanaryScale"));
-    ro_canary_replicas_or_weight(r, &reps, &w);
+    ro_canary_replicas_or_weight(r, NULL, NULL, &reps, &w);
     CU_ASSERT_EQUAL(reps, -1);
     CU_ASSERT_EQUAL(w, 60);
     /* index 5: matchTrafficWeight cancels */
