@@ -7,7 +7,7 @@ build=${1:-build}
 shift || true
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libgnutls28-dev libcjson-dev libsqlite3-dev libyaml-dev
-          libcunit1-dev libcurl4-openssl-dev curl jq)
+          libcunit1-dev libcurl4-openssl-dev curl jq zsh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

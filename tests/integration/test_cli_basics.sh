@@ -36,8 +36,18 @@ else bad "completion bash completes a subcommand"; fi
 if head -1 "$WORK/c.zsh" | grep -q '^#compdef cutover kubectl-cutover' && grep -q bashcompinit "$WORK/c.zsh"; then
   ok "completion zsh has its #compdef header"
 else bad "completion zsh" "$(head -c 300 "$WORK/c.zsh")"; fi
-if command -v zsh >/dev/null; then
-  if zsh -n "$WORK/c.zsh"; then ok "completion zsh is valid zsh"; else bad "completion zsh is valid zsh"; fi
+# zsh is among scripts/setup.sh's packages: the script must parse and, loaded with compinit, offer
+# the subcommands (zsh itself narrows them to what was typed)
+if ! command -v zsh >/dev/null; then
+  bad "completion zsh: zsh is not installed (scripts/setup.sh installs it)"
+elif ! zsh -n "$WORK/c.zsh"; then
+  bad "completion zsh is valid zsh"
+else
+  ok "completion zsh is valid zsh"
+  got=$(zsh -c "autoload -U compinit && compinit -u -d '$WORK/zcompdump'; source '$WORK/c.zsh'; setopt ksharrays
+    COMP_WORDS=(cutover pro); COMP_CWORD=1; _cutover; print -r -- \"\${COMPREPLY[*]}\"" 2>&1)
+  if [[ " $got " == *" promote "* ]]; then ok "completion zsh offers the subcommands"
+  else bad "completion zsh offers the subcommands" "$got"; fi
 fi
 rc_is "completion of an unknown shell" 2 "$C" completion fish
 
