@@ -3,6 +3,7 @@
  * each test asserts the exact requests (method, path, content type, body, answer) Argo's CLI
  * sends, then the resulting object and the server's event log (verb, actor, what changed). */
 #include "cu.h"
+#include "cu_json.h"
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/json.h"
@@ -1036,31 +1037,6 @@ static void test_without_status_subresource(void)
 
 /* ---- setup ---- */
 
-static cJSON *load_crd(void)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s", __FILE__);
-    char *slash = strrchr(path, '/');
-    snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0),
-             "../../deploy/crds/rollout-crd.yaml");
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "cannot open %s\n", path);
-        return NULL;
-    }
-    co_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        co_buf_add(&b, chunk, n);
-    fclose(fp);
-    char err[256] = "";
-    cJSON *crd = yaml_parse_one(b.data, b.len, err, sizeof err);
-    if (!crd)
-        fprintf(stderr, "%s: %s\n", path, err);
-    co_buf_free(&b);
-    return crd;
-}
 
 static int prepare(fakeapi *f, const cJSON *crd)
 {
@@ -1082,7 +1058,7 @@ int main(void)
         fprintf(stderr, "cannot start the fake API server: %s\n", err);
         return 1;
     }
-    cJSON *crd = load_crd();
+    cJSON *crd = cu_load_yaml("deploy/crds/rollout-crd.yaml");
     if (!crd || prepare(srv, crd) != 0)
         return 1;
     cJSON_DeleteItemFromObject(cj_get(cJSON_GetArrayItem(cj_get(crd, "spec.versions"), 0), "subresources"), "status");

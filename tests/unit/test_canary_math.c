@@ -5,33 +5,17 @@
 #include "controller/rollout/canarymath.h"
 #include "controller/rollout/hash.h"
 #include "cu.h"
+#include "cu_json.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- object builders; everything built is freed by drop() at the end of each test ---- */
+/* ---- object builders; everything built is freed by cu_drop() at the end of each test ---- */
 
-static cJSON *made[256];
-static int nmade;
 
-static cJSON *keep(cJSON *o)
-{
-    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-    CU_ASSERT_FATAL(nmade < (int)(sizeof made / sizeof made[0]));
-    made[nmade++] = o;
-    return o;
-}
-
-static void drop(void)
-{
-    for (int i = 0; i < nmade; i++)
-        cJSON_Delete(made[i]);
-    nmade = 0;
-}
-
-static cJSON *J(const char *text) { return keep(cJSON_Parse(text)); }
+static cJSON *J(const char *text) { return cu_keep(cJSON_Parse(text)); }
 
 static cJSON *Jf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static cJSON *Jf(const char *fmt, ...)
@@ -45,7 +29,7 @@ static cJSON *Jf(const char *fmt, ...)
     cJSON *o = cJSON_Parse(buf);
     if (!o)
         fprintf(stderr, "bad JSON: %s\n", buf);
-    return keep(o);
+    return cu_keep(o);
 }
 
 /* A Rollout: replicas, the steps array, extra canary members (",\"maxSurge\":1", may be ""), and
@@ -130,7 +114,7 @@ static void test_worked_examples(void)
         CU_ASSERT_EQUAL(nc, rows[i].want_new);
         CU_ASSERT_EQUAL(sc, rows[i].want_stable);
     }
-    drop();
+    cu_drop();
 }
 
 /* ---- TestCalculateReplicaCountsForCanary, the basic-canary rows ---- */
@@ -210,7 +194,7 @@ static void test_argo_basic_table(void)
         CU_ASSERT_EQUAL(nc, rows[i].want_canary);
         CU_ASSERT_EQUAL(sc, rows[i].want_stable);
     }
-    drop();
+    cu_drop();
 }
 
 /* ---- TestCalculateReplicaCountsForCanary, the trafficRouting rows (called with nil RSs) ---- */
@@ -251,7 +235,7 @@ static void test_argo_routed_table(void)
         CU_ASSERT_EQUAL(nc, rows[i].want_canary);
         CU_ASSERT_EQUAL(sc, rows[i].want_stable);
     }
-    drop();
+    cu_drop();
 }
 
 /* ---- e2e TestCanarySetCanaryScale: nginx, 4 replicas ---- */
@@ -296,7 +280,7 @@ static void test_set_canary_scale_e2e(void)
     ro_canary_routed_counts(r, NULL, NULL, NULL, &nc, &sc);
     CU_ASSERT_EQUAL(nc, 2);
     CU_ASSERT_EQUAL(sc, 4);
-    drop();
+    cu_drop();
 }
 
 /* ---- dynamicStableScale: TestCalculateReplicaCountsForCanaryTrafficRoutingDynamicScale and
@@ -375,7 +359,7 @@ static void test_dynamic_stable_scale(void)
     ro_canary_routed_counts(r, rs("canary", 5, 5), rs("stable", 9, 9), weights(10, 90), &nc, &sc);
     CU_ASSERT_EQUAL(sc, 10);
     CU_ASSERT_EQUAL(nc, 1); /* the canary is held at its traffic (10%) until traffic leaves it */
-    drop();
+    cu_drop();
 }
 
 /* ---- TestApproximateWeightedNewStableReplicaCounts (the whole table) ---- */
@@ -457,7 +441,7 @@ static void test_no_stable_rs(void)
     basic(r, rs("canary", 0, 0), rs("stable", 8, 8), rs("older", 0, 2), &nc, &sc);
     CU_ASSERT_EQUAL(nc, 2);
     CU_ASSERT_EQUAL(sc, 8);
-    drop();
+    cu_drop();
 }
 
 /* ---- the weight walk-back, GetCurrentCanaryStep and maxTrafficWeight ---- */
@@ -505,7 +489,7 @@ static void test_weight_walk_back(void)
     CU_ASSERT_EQUAL(ro_canary_current_set_weight(r), 10);
     r = go_ro(10, 10, "0", "1", "", "", ",\"currentStepIndex\":0,\"abort\":true");
     CU_ASSERT_EQUAL(ro_canary_current_set_weight(r), 0);
-    drop();
+    cu_drop();
 }
 
 static void test_max_traffic_weight(void)
@@ -545,7 +529,7 @@ static void test_max_traffic_weight(void)
     ro_canary_routed_counts(r, NULL, NULL, weights(100, 900), &nc, &sc);
     CU_ASSERT_EQUAL(nc, 3);
     CU_ASSERT_EQUAL(sc, 9); /* the actual stable weight 900/1000 still needs 9 */
-    drop();
+    cu_drop();
 }
 
 /* ---- TestGetCanaryReplicasOrWeight and UseSetCanaryScale ---- */
@@ -580,7 +564,7 @@ static void test_replicas_or_weight(void)
                                  &reps, &w);
     CU_ASSERT_EQUAL(reps, 2);
     CU_ASSERT_EQUAL(w, 0);
-    drop();
+    cu_drop();
 }
 
 static void test_current_scale(void)
@@ -622,7 +606,7 @@ static void test_current_scale(void)
     /* past the last step: none */
     snprintf(status, sizeof status, "%s6", st);
     CU_ASSERT_PTR_NULL(ro_canary_current_scale(ro(10, steps, ",\"trafficRouting\":{}", status)));
-    drop();
+    cu_drop();
 }
 
 /* ---- maxSurge / maxUnavailable (resolveFenceposts), minPodsPerReplicaSet, GetReplicasForScaleDown ---- */
@@ -678,7 +662,7 @@ static void test_fenceposts(void)
     CU_ASSERT_EQUAL(ro_canary_replicas_for_scale_down(rs("a", 3, 5), true), 3);
     CU_ASSERT_EQUAL(ro_canary_replicas_for_scale_down(rs("a", 5, 3), true), 5);
     CU_ASSERT_EQUAL(ro_canary_replicas_for_scale_down(rs("a", 5, 3), false), 3);
-    drop();
+    cu_drop();
 }
 
 /* ---- TestAtDesiredReplicaCountsForCanary and TestAllReplicaProgressThresholdMet ---- */
@@ -751,7 +735,7 @@ static void test_at_desired_counts(void)
     CU_ASSERT_TRUE(ro_canary_at_desired_counts(rthr, rs3("canary", 5, 3, 5), rs3("stable", 10, 10, 10), NULL, 0, NULL));
     CU_ASSERT_FALSE(
         ro_canary_at_desired_counts(rthr, rs3("canary", 5, 2, 5), rs3("stable", 10, 10, 10), NULL, 0, NULL));
-    drop();
+    cu_drop();
 }
 
 /* ---- steps and pod template changes ---- */
@@ -785,7 +769,7 @@ static void test_steps_changed(void)
     CU_ASSERT_FALSE(ro_canary_template_or_steps_changed(r, NULL));
     cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "status"), "currentPodHash", cJSON_CreateString("zzz"));
     CU_ASSERT_TRUE(ro_canary_template_or_steps_changed(r, NULL));
-    drop();
+    cu_drop();
 }
 
 /* ---- CanaryStepString ---- */
@@ -831,7 +815,7 @@ static void test_step_text(void)
     ro_canary_step_text(J("{\"setWeight\":20}"), step, sizeof step);
     snprintf(msg, sizeof msg, "Rollout step %d/%d completed (%s)", 1, 4, step);
     CU_ASSERT_STRING_EQUAL(msg, "Rollout step 1/4 completed (setWeight: 20)");
-    drop();
+    cu_drop();
 }
 
 /* ---- RolloutPause.DurationSeconds ---- */
@@ -876,7 +860,7 @@ static void test_pause_duration(void)
     CU_ASSERT_EQUAL(pause_secs("{\"duration\":\"3000000000s\"}"), -2); /* past int32 seconds */
     CU_ASSERT_EQUAL(pause_secs("{\"duration\":\"9999999999h\"}"), -2); /* past Go's Duration */
     CU_ASSERT_EQUAL(pause_secs("\"30s\""), -2);                        /* pause not an object */
-    drop();
+    cu_drop();
 }
 
 int main(void)

@@ -12,31 +12,15 @@
 #include "common/json.h"
 #include "controller/rollout/internal.h"
 #include "cu.h"
+#include "cu_json.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- builders; everything built is freed by drop() at the end of each test ---- */
+/* ---- builders; everything built is freed by cu_drop() at the end of each test ---- */
 
-static cJSON *made[128];
-static int nmade;
-
-static cJSON *keep(cJSON *o)
-{
-    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-    CU_ASSERT_FATAL(nmade < (int)(sizeof made / sizeof made[0]));
-    made[nmade++] = o;
-    return o;
-}
-
-static void drop(void)
-{
-    for (int i = 0; i < nmade; i++)
-        cJSON_Delete(made[i]);
-    nmade = 0;
-}
 
 static cJSON *Jf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static cJSON *Jf(const char *fmt, ...)
@@ -50,7 +34,7 @@ static cJSON *Jf(const char *fmt, ...)
     cJSON *o = cJSON_Parse(buf);
     if (!o)
         fprintf(stderr, "bad JSON: %s\n", buf);
-    return keep(o);
+    return cu_keep(o);
 }
 
 /* A ReplicaSet named and hashed `hash` with spec.replicas, status.availableReplicas and
@@ -135,7 +119,7 @@ static void test_weight_fully_promoted(void)
     ro = rollout(4, STEPS4, "", ",\"maxTrafficWeight\":1000", "",
                  "\"stableRS\":\"c1\",\"currentPodHash\":\"c1\",\"currentStepIndex\":4");
     CHECK_WEIGHT("fully promoted, maxTrafficWeight 1000", weight_of(ro, cur, cur), 0);
-    drop();
+    cu_drop();
 }
 
 /* ==== row 2: aborted -> 0 ==== */
@@ -157,7 +141,7 @@ static void test_weight_aborted(void)
     /* aborted with maxTrafficWeight: 0 too */
     ro = rollout(4, STEPS4, "", ",\"maxTrafficWeight\":1000", "", MID(1) ",\"abort\":true");
     CHECK_WEIGHT("aborted, maxTrafficWeight 1000", weight_of(ro, rs("c1", 1, 1, 1), stable), 0);
-    drop();
+    cu_drop();
 }
 
 /* ==== row 3: no new RS, or a new RS with 0 available pods -> 0 ==== */
@@ -177,7 +161,7 @@ static void test_weight_no_available_canary(void)
                  MID(2) ",\"promoteFull\":true,\"canary\":{\"weights\":{\"canary\":{\"weight\":50},"
                         "\"stable\":{\"weight\":50}}}");
     CHECK_WEIGHT("promoteFull, canary 0 available", weight_of(ro, rs("c1", 4, 0, 4), stable), 0);
-    drop();
+    cu_drop();
 }
 
 /* ==== row 4: promote --full keeps the current weight ==== */
@@ -196,7 +180,7 @@ static void test_weight_promote_full(void)
     /* no recorded weights: 0 */
     ro = rollout(4, STEPS4, "", "", "", MID(1) ",\"promoteFull\":true");
     CHECK_WEIGHT("promoteFull, no weights recorded", weight_of(ro, rs("c1", 4, 2, 4), stable), 0);
-    drop();
+    cu_drop();
 }
 
 /* ==== row 5: in steps, the canary not yet at its desired counts -> the previous setWeight ==== */
@@ -224,7 +208,7 @@ static void test_weight_not_at_desired_counts(void)
     ro = rollout(4, "[{\"setWeight\":20},{\"setCanaryScale\":{\"replicas\":3}},{\"setWeight\":60}]", "", "", "",
                  MID(2));
     CHECK_WEIGHT("walk back over setCanaryScale", weight_of(ro, rs("c1", 1, 1, 1), stable), 20);
-    drop();
+    cu_drop();
 }
 
 /* ==== row 6: in steps, at the desired counts -> GetCurrentSetWeight ==== */
@@ -249,7 +233,7 @@ static void test_weight_at_desired_counts(void)
     /* no steps at all: the weight stays 0 until promotion (GetCurrentCanaryStep has no index) */
     ro = rollout(4, "[]", "", "", "", "\"stableRS\":\"s1\",\"currentPodHash\":\"c1\"");
     CHECK_WEIGHT("no steps", weight_of(ro, rs("c1", 4, 4, 4), stable), 0);
-    drop();
+    cu_drop();
 }
 
 /* ==== row 7: index == len(steps) (and at the desired counts) -> maxWeight ==== */
@@ -262,7 +246,7 @@ static void test_weight_past_last_step(void)
     /* maxWeight is maxTrafficWeight when set (weightutil.MaxTrafficWeight) */
     ro = rollout(4, "[{\"setWeight\":250},{\"pause\":{}}]", "", ",\"maxTrafficWeight\":1000", "", MID(2));
     CHECK_WEIGHT("past the last step of 1000", weight_of(ro, rs("c1", 4, 4, 4), stable), 1000);
-    drop();
+    cu_drop();
 }
 
 /* ==== §2.4.3 the canary Ingress ==== */
@@ -306,7 +290,7 @@ static cJSON *build(cJSON *ro, const cJSON *stable, int weight)
     if (!ing)
         fprintf(stderr, "\n    unexpected error: %s\n", err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ing);
-    return keep(ing);
+    return cu_keep(ing);
 }
 
 static const char *ann(const cJSON *ing, const char *key)
@@ -338,7 +322,7 @@ static void test_ingress_name(void)
     CU_ASSERT_STRING_EQUAL(cj_str0(ing, "metadata.namespace"), "ns");
     CU_ASSERT_STRING_EQUAL(cj_str0(ing, "apiVersion"), "networking.k8s.io/v1");
     CU_ASSERT_STRING_EQUAL(cj_str0(ing, "kind"), "Ingress");
-    drop();
+    cu_drop();
 }
 
 /* GetCanaryIngressName: "<rollout>-<stable>" cut to 253-7 = 246 characters, then "-canary". */
@@ -374,7 +358,7 @@ static void test_ingress_name_truncation(void)
             fprintf(stderr, "\n    row %zu: name of %zu characters, want %zu\n", i, strlen(got), strlen(want));
         CU_ASSERT_STRING_EQUAL(got, want);
         CU_ASSERT(strlen(got) <= 253);
-        drop();
+        cu_drop();
     }
 }
 
@@ -395,7 +379,7 @@ static void test_ingress_rules(void)
              path_backend("/x", "app-stable", 80), path_backend("/y", "app-stable", 81), /* c: both renamed */
              path_backend("/hostless", "app-stable", 80));                              /* no host: copied */
     cJSON *stable = ingress("app-ingress", "", spec);
-    cJSON *stable_before = keep(cJSON_Duplicate(stable, 1));
+    cJSON *stable_before = cu_keep(cJSON_Duplicate(stable, 1));
     cJSON *ing = build(ro, stable, 0);
     cJSON *want = Jf("[{\"host\":\"a.example\",\"http\":{\"paths\":[%s,%s]}},"
                      "{\"host\":\"c.example\",\"http\":{\"paths\":[%s,%s]}},"
@@ -413,7 +397,7 @@ static void test_ingress_rules(void)
     /* the stable Ingress is not modified */
     CU_ASSERT(cj_equal(stable, stable_before));
     /* nothing else of the stable spec: no defaultBackend, and no ingressClassName/tls when absent */
-    drop();
+    cu_drop();
 
     ro = rollout(1, STEPS4, "", "", "", "");
     snprintf(spec, sizeof spec,
@@ -425,7 +409,7 @@ static void test_ingress_rules(void)
     CU_ASSERT_PTR_NULL(cj_get(ing, "spec.tls"));
     CU_ASSERT_PTR_NULL(cj_get(ing, "metadata.labels.team")); /* the stable's labels are not copied */
     CU_ASSERT_EQUAL(cJSON_GetArraySize(cj_get(ing, "spec.rules")), 1);
-    drop();
+    cu_drop();
 }
 
 /* No rule uses the stable Service: Argo's error, no object. */
@@ -443,7 +427,7 @@ static void test_ingress_no_rules_error(void)
         CU_ASSERT_PTR_NULL(ing);
         cJSON_Delete(ing);
         CU_ASSERT_STRING_EQUAL(err, "ingress `app-ingress` has no rules using service app-stable backend");
-        drop();
+        cu_drop();
     }
     /* a backend named like the canary Service does not count */
     cJSON *ro = rollout(1, STEPS4, "", "", "", "");
@@ -455,7 +439,7 @@ static void test_ingress_no_rules_error(void)
     CU_ASSERT_PTR_NULL(ing);
     cJSON_Delete(ing);
     CU_ASSERT_STRING_EQUAL(err, "ingress `app-ingress` has no rules using service app-stable backend");
-    drop();
+    cu_drop();
 }
 
 /* kubernetes.io/ingress.class is the only stable annotation copied. */
@@ -475,13 +459,13 @@ static void test_ingress_class_annotation(void)
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary", "true");
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight", "5");
     CU_ASSERT_EQUAL(nann(ing), 3);
-    drop();
+    cu_drop();
     /* without it on the stable: absent (not invented) */
     ro = rollout(1, STEPS4, "", "", "", "");
     ing = build(ro, simple_stable(""), 5);
     CHECK_ANN(ing, "kubernetes.io/ingress.class", NULL);
     CU_ASSERT_EQUAL(nann(ing), 2);
-    drop();
+    cu_drop();
 }
 
 /* additionalIngressAnnotations: prefixed with the annotation prefix unless the key already starts
@@ -502,7 +486,7 @@ static void test_ingress_additional_annotations(void)
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary", "true");
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight", "20");
     CU_ASSERT_EQUAL(nann(ing), 5);
-    drop();
+    cu_drop();
 
     /* a custom annotationPrefix: used for the additional keys and for canary/canary-weight; a key
        with the default prefix is not "already prefixed" any more */
@@ -521,7 +505,7 @@ static void test_ingress_additional_annotations(void)
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary", NULL);
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight", NULL);
     CU_ASSERT_EQUAL(nann(ing), 6);
-    drop();
+    cu_drop();
 }
 
 /* canaryIngressAnnotations: verbatim keys, win over additionalIngressAnnotations; canary and
@@ -541,7 +525,7 @@ static void test_ingress_canary_annotations(void)
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary", "true");
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight", "15");
     CU_ASSERT_EQUAL(nann(ing), 4);
-    drop();
+    cu_drop();
 }
 
 /* canary-weight always; canary-weight-total only with trafficRouting.maxTrafficWeight. */
@@ -554,19 +538,19 @@ static void test_ingress_weight_annotations(void)
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight-total", NULL);
     ing = build(ro, simple_stable(""), 100);
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight", "100");
-    drop();
+    cu_drop();
 
     ro = rollout(1, "[{\"setWeight\":250}]", "", ",\"maxTrafficWeight\":1000", "", "");
     ing = build(ro, simple_stable(""), 250);
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight", "250");
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight-total", "1000");
-    drop();
+    cu_drop();
 
     /* maxTrafficWeight set to 100 explicitly: still written */
     ro = rollout(1, STEPS4, "", ",\"maxTrafficWeight\":100", "", "");
     ing = build(ro, simple_stable(""), 10);
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight-total", "100");
-    drop();
+    cu_drop();
 
     /* with a custom prefix, and over a canaryIngressAnnotations value */
     ro = rollout(1, "[{\"setWeight\":5}]", "", ",\"maxTrafficWeight\":10",
@@ -577,7 +561,7 @@ static void test_ingress_weight_annotations(void)
     CHECK_ANN(ing, "custom.io/canary-weight", "5");
     CHECK_ANN(ing, "custom.io/canary-weight-total", "10");
     CHECK_ANN(ing, "nginx.ingress.kubernetes.io/canary-weight-total", NULL);
-    drop();
+    cu_drop();
 }
 
 /* spec.ingressClassName and spec.tls are copied from the stable Ingress. */
@@ -597,7 +581,7 @@ static void test_ingress_class_name_and_tls(void)
     CU_ASSERT_PTR_NOT_EQUAL(cj_get(ing, "spec.tls"), cj_get(stable, "spec.tls")); /* a copy */
     /* ingressClassName does not turn into the legacy annotation */
     CHECK_ANN(ing, "kubernetes.io/ingress.class", NULL);
-    drop();
+    cu_drop();
 }
 
 int main(void)

@@ -8,6 +8,7 @@
 #include "../../cli/status.c"
 
 #include "cu.h"
+#include "cu_json.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "common/yaml.h"
@@ -455,32 +456,11 @@ static void test_unreachable(void)
 
 /* ---- setup ---- */
 
+/* Cutover's Rollout CRD, as the JSON body of its POST. */
 static char *load_crd(void)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s", __FILE__);
-    char *slash = strrchr(path, '/');
-    snprintf(slash ? slash + 1 : path, sizeof path - (size_t)(slash ? slash + 1 - path : 0),
-             "../../deploy/crds/rollout-crd.yaml");
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "cannot open %s\n", path);
-        return NULL;
-    }
-    co_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        co_buf_add(&b, chunk, n);
-    fclose(fp);
-    char err[256] = "";
-    cJSON *crd = yaml_parse_one(b.data, b.len, err, sizeof err);
-    co_buf_free(&b);
-    if (!crd) {
-        fprintf(stderr, "%s: %s\n", path, err);
-        return NULL;
-    }
-    char *json = cJSON_PrintUnformatted(crd);
+    cJSON *crd = cu_load_yaml("deploy/crds/rollout-crd.yaml");
+    char *json = crd ? cJSON_PrintUnformatted(crd) : NULL;
     cJSON_Delete(crd);
     return json;
 }
