@@ -35,6 +35,9 @@ int cli_fail(const cli_opts *o, const char *fmt, ...) __attribute__((format(prin
 /* A usage error: "error: ..." and a hint at --help; returns 2. */
 int cli_usage(const cli_opts *o, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Go's strconv.ParseBool (1 t T TRUE true True / 0 f F FALSE false False): 0 with *v, or -1. */
+int cli_parse_bool(const char *s, bool *v);
+
 /* A kube_status as one line, as kubectl prints API errors: `rollouts.argoproj.io "x" not found`,
    or the transport error. */
 const char *cli_status_text(const kube_status *st);

@@ -54,3 +54,16 @@ const char *cli_status_text(const kube_status *st)
 {
     return st->message[0] ? st->message : st->reason[0] ? st->reason : "request failed";
 }
+
+int cli_parse_bool(const char *s, bool *v)
+{
+    static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
+    static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        if (!strcmp(s, t[i]) || !strcmp(s, f[i])) {
+            *v = !strcmp(s, t[i]);
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -107,17 +107,6 @@ static void wait_for(const int *fds, int nfds, int timeout_ms)
 
 /* ---- flags ---- */
 
-static int parse_bool(const char *v, bool *out)
-{
-    if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "t") || !strcmp(v, "TRUE") || !strcmp(v, "True"))
-        *out = true;
-    else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "f") || !strcmp(v, "FALSE") || !strcmp(v, "False"))
-        *out = false;
-    else
-        return -1;
-    return 0;
-}
-
 /* A boolean flag `name` (and its shorthand, may be NULL) as a, "--name", "--name=BOOL": 1 when
    matched (*out set), 0 when not this flag, -1 when the value is malformed. */
 static int bool_flag(const char *a, const char *name, const char *shorthand, bool *out)
@@ -128,9 +117,9 @@ static int bool_flag(const char *a, const char *name, const char *shorthand, boo
         return 1;
     }
     if (!strncmp(a, name, n) && a[n] == '=')
-        return parse_bool(a + n + 1, out) == 0 ? 1 : -1;
+        return cli_parse_bool(a + n + 1, out) == 0 ? 1 : -1;
     if (shorthand && !strncmp(a, shorthand, strlen(shorthand)) && a[strlen(shorthand)] == '=')
-        return parse_bool(a + strlen(shorthand) + 1, out) == 0 ? 1 : -1;
+        return cli_parse_bool(a + strlen(shorthand) + 1, out) == 0 ? 1 : -1;
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "controller/rollout/canarymath.h"
+#include "controller/rollout/hash.h"
 #include "controller/rollout/status.h"
 
 #include <errno.h>
@@ -258,8 +259,6 @@ void ci_age(const cJSON *obj, int64_t now_ms, char out[32])
 
 /* ---- helpers ---- */
 
-static const char *str0(const cJSON *o, const char *path) { return cj_str0(o, path); }
-
 static int int0(const cJSON *o, const char *path)
 {
     const cJSON *v = cj_get(o, path);
@@ -272,35 +271,13 @@ static bool present(const cJSON *o, const char *path)
     return v && !cJSON_IsNull(v);
 }
 
-/* Go's strconv.Atoi: [+-]?digits, 64-bit. */
-static bool atoi_go(const char *s, long long *out)
-{
-    if (!s || !*s)
-        return false;
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        p++;
-    if (!*p)
-        return false;
-    for (const char *q = p; *q; q++)
-        if (*q < '0' || *q > '9')
-            return false;
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* The revision annotation (Argo's parseRevision: 0 when absent or not an integer). */
 static long long revision_of(const cJSON *obj)
 {
-    long long rev = 0;
+    int rev = 0;
     const cJSON *rv =
         cJSON_GetObjectItemCaseSensitive(cj_get(obj, "metadata.annotations"), "rollout.argoproj.io/revision");
-    return cJSON_IsString(rv) && atoi_go(rv->valuestring, &rev) ? rev : 0;
+    return cJSON_IsString(rv) && ro_atoi32(rv->valuestring, &rev) == 0 ? rev : 0;
 }
 
 /* ---- icons and colours (info/info.go, cmd/get/get.go) ---- */
@@ -449,8 +426,8 @@ static bool sidecar(const cJSON *pod, const char *name)
     bool always = false;
     cJSON_ArrayForEach(c, cj_get(pod, "spec.initContainers"))
     {
-        if (!strcmp(str0(c, "name"), name))
-            always = !strcmp(str0(c, "restartPolicy"), "Always"); /* a later duplicate wins, as in a Go map */
+        if (!strcmp(cj_str0(c, "name"), name))
+            always = !strcmp(cj_str0(c, "restartPolicy"), "Always"); /* a later duplicate wins, as in a Go map */
     }
     return always;
 }
@@ -459,15 +436,15 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
 {
     memset(pi, 0, sizeof *pi);
     pi->pod = pod;
-    pi->name = str0(pod, "metadata.name");
+    pi->name = cj_str0(pod, "metadata.name");
     pi->created = created_ms(pod);
     int restarts = 0, ready = 0;
     int total = cJSON_GetArraySize(cj_get(pod, "spec.containers"));
     char *reason = pi->status;
     const size_t rn = sizeof pi->status;
-    snprintf(reason, rn, "%s", str0(pod, "status.phase"));
-    if (str0(pod, "status.reason")[0])
-        snprintf(reason, rn, "%s", str0(pod, "status.reason"));
+    snprintf(reason, rn, "%s", cj_str0(pod, "status.phase"));
+    if (cj_str0(pod, "status.reason")[0])
+        snprintf(reason, rn, "%s", cj_str0(pod, "status.reason"));
 
     bool initializing = false;
     const cJSON *ics = cj_get(pod, "status.initContainerStatuses");
@@ -479,22 +456,22 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
         restarts += int0(c, "restartCount");
         const cJSON *term = cj_get(c, "state.terminated");
         bool terminated = term && !cJSON_IsNull(term);
-        const char *waiting = str0(c, "state.waiting.reason");
+        const char *waiting = cj_str0(c, "state.waiting.reason");
         if (terminated && int0(term, "exitCode") == 0) {
             i++;
             continue;
         }
         if (terminated) {
-            if (!str0(term, "reason")[0]) {
+            if (!cj_str0(term, "reason")[0]) {
                 if (int0(term, "signal") != 0)
                     snprintf(reason, rn, "Init:Signal:%d", int0(term, "signal"));
                 else
                     snprintf(reason, rn, "Init:ExitCode:%d", int0(term, "exitCode"));
             } else {
-                snprintf(reason, rn, "Init:%s", str0(term, "reason"));
+                snprintf(reason, rn, "Init:%s", cj_str0(term, "reason"));
             }
             initializing = true;
-        } else if (sidecar(pod, str0(c, "name")) && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "started"))) {
+        } else if (sidecar(pod, cj_str0(c, "name")) && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "started"))) {
             if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "ready"))) {
                 i++;
                 continue;
@@ -517,10 +494,10 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
             restarts += int0(ct, "restartCount");
             const cJSON *term = cj_get(ct, "state.terminated");
             bool terminated = term && !cJSON_IsNull(term);
-            if (present(ct, "state.waiting") && str0(ct, "state.waiting.reason")[0]) {
-                snprintf(reason, rn, "%s", str0(ct, "state.waiting.reason"));
-            } else if (terminated && str0(term, "reason")[0]) {
-                snprintf(reason, rn, "%s", str0(term, "reason"));
+            if (present(ct, "state.waiting") && cj_str0(ct, "state.waiting.reason")[0]) {
+                snprintf(reason, rn, "%s", cj_str0(ct, "state.waiting.reason"));
+            } else if (terminated && cj_str0(term, "reason")[0]) {
+                snprintf(reason, rn, "%s", cj_str0(term, "reason"));
             } else if (terminated) {
                 if (int0(term, "signal") != 0)
                     snprintf(reason, rn, "Signal:%d", int0(term, "signal"));
@@ -535,7 +512,7 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
             snprintf(reason, rn, "Running");
     }
     if (present(pod, "metadata.deletionTimestamp"))
-        snprintf(reason, rn, "%s", !strcmp(str0(pod, "status.reason"), "NodeLost") ? "Unknown" : "Terminating");
+        snprintf(reason, rn, "%s", !strcmp(cj_str0(pod, "status.reason"), "NodeLost") ? "Unknown" : "Terminating");
     pi->icon = pod_icon(reason);
     snprintf(pi->ready, sizeof pi->ready, "%d/%d", ready, total);
     pi->restarts = restarts;
@@ -567,7 +544,7 @@ static const cJSON *owner_ref(const cJSON *obj, const char *const *uids, int nui
     cJSON_ArrayForEach(ref, cj_get(obj, "metadata.ownerReferences"))
     {
         for (int i = 0; i < nuids; i++)
-            if (!strcmp(str0(ref, "uid"), uids[i]))
+            if (!strcmp(cj_str0(ref, "uid"), uids[i]))
                 return ref;
     }
     return NULL;
@@ -586,12 +563,12 @@ static void replicaset_health(const cJSON *rs, char out[32])
         const cJSON *cond, *failure = NULL;
         cJSON_ArrayForEach(cond, cj_get(rs, "status.conditions"))
         {
-            if (!strcmp(str0(cond, "type"), "ReplicaFailure")) {
+            if (!strcmp(cj_str0(cond, "type"), "ReplicaFailure")) {
                 failure = cond;
                 break;
             }
         }
-        if (failure && !strcmp(str0(failure, "status"), "True")) {
+        if (failure && !strcmp(cj_str0(failure, "status"), "True")) {
             snprintf(out, 32, "ReplicaFailure");
             return;
         }
@@ -625,13 +602,13 @@ static int cmp_pod(const void *a, const void *b)
 static rs_infos replicaset_infos(const cJSON *ro, const cJSON *rss, const cJSON *pods)
 {
     rs_infos r = {calloc((size_t)cJSON_GetArraySize(rss) + 1, sizeof(rs_info)), 0};
-    const char *ro_uid = str0(ro, "metadata.uid");
+    const char *ro_uid = cj_str0(ro, "metadata.uid");
     bool canary = present(ro, "spec.strategy.canary"), bluegreen = present(ro, "spec.strategy.blueGreen");
     bool pingpong = canary && present(ro, "spec.strategy.canary.pingPong");
-    bool stable_ping = !strcmp(str0(ro, "status.canary.stablePingPong"), "ping");
-    const char *stable_rs = str0(ro, "status.stableRS"), *current = str0(ro, "status.currentPodHash");
-    const char *active = str0(ro, "status.blueGreen.activeSelector"),
-               *preview = str0(ro, "status.blueGreen.previewSelector");
+    bool stable_ping = !strcmp(cj_str0(ro, "status.canary.stablePingPong"), "ping");
+    const char *stable_rs = cj_str0(ro, "status.stableRS"), *current = cj_str0(ro, "status.currentPodHash");
+    const char *active = cj_str0(ro, "status.blueGreen.activeSelector"),
+               *preview = cj_str0(ro, "status.blueGreen.previewSelector");
     const cJSON *rs;
     cJSON_ArrayForEach(rs, rss)
     {
@@ -639,8 +616,8 @@ static rs_infos replicaset_infos(const cJSON *ro, const cJSON *rss, const cJSON 
             continue;
         rs_info *i = &r.rs[r.n++];
         i->rs = rs;
-        i->name = str0(rs, "metadata.name");
-        i->uid = str0(rs, "metadata.uid");
+        i->name = cj_str0(rs, "metadata.name");
+        i->uid = cj_str0(rs, "metadata.uid");
         replicaset_health(rs, i->status);
         i->icon = replicaset_icon(i->status);
         i->replicas = int0(rs, "status.replicas");
@@ -688,7 +665,7 @@ static rs_infos replicaset_infos(const cJSON *ro, const cJSON *rss, const cJSON 
         if (!ref)
             continue;
         for (int k = 0; k < r.n; k++) {
-            if (strcmp(r.rs[k].uid, str0(ref, "uid")))
+            if (strcmp(r.rs[k].uid, cj_str0(ref, "uid")))
                 continue;
             rs_info *i = &r.rs[k];
             i->pods = realloc(i->pods, (size_t)(i->npods + 1) * sizeof *i->pods);
@@ -769,7 +746,7 @@ static int cmp_ar(const void *a, const void *b)
 static ar_infos analysisrun_infos(const cJSON *ro, const cJSON *ars)
 {
     ar_infos r = {calloc((size_t)cJSON_GetArraySize(ars) + 1, sizeof(ar_info)), 0};
-    const char *ro_uid = str0(ro, "metadata.uid");
+    const char *ro_uid = cj_str0(ro, "metadata.uid");
     const cJSON *run;
     cJSON_ArrayForEach(run, ars)
     {
@@ -777,9 +754,9 @@ static ar_infos analysisrun_infos(const cJSON *ro, const cJSON *ars)
             continue;
         ar_info *i = &r.ar[r.n++];
         i->run = run;
-        i->name = str0(run, "metadata.name");
+        i->name = cj_str0(run, "metadata.name");
         i->created = created_ms(run);
-        i->status = str0(run, "status.phase");
+        i->status = cj_str0(run, "status.phase");
         i->icon = analysis_icon(i->status);
         i->revision = revision_of(run);
         const cJSON *mr;
@@ -838,7 +815,7 @@ static void print_analysisrun(ci_tab *w, const ar_info *ar, const char *prefix, 
                 continue;
             co_buf jp = {0}, jname = {0};
             prefixes(++k == njobs, subprefix, &jp, NULL);
-            const char *phase = str0(m, "phase");
+            const char *phase = cj_str0(m, "phase");
             colorize_as(&jname, color, job->valuestring, phase);
             since(cj_str(m, "startedAt"), now_ms, age);
             char *jicon = colorized(color, analysis_icon(phase));
@@ -1042,8 +1019,8 @@ void ci_print_rollout(FILE *out, const cJSON *ro, const cJSON *rss, const cJSON 
                            : present(ro, "spec.strategy.blueGreen") ? "BlueGreen"
                                                                     : "";
 
-    print_field(out, "Name:", str0(ro, "metadata.name"));
-    print_field(out, "Namespace:", str0(ro, "metadata.namespace"));
+    print_field(out, "Name:", cj_str0(ro, "metadata.name"));
+    print_field(out, "Namespace:", cj_str0(ro, "metadata.namespace"));
     char *cicon = colorized(color, icon);
     fprintf(out, "%-17s%s %s\n", "Status:", cicon, phase);
     free(cicon);
@@ -1067,7 +1044,7 @@ void ci_print_rollout(FILE *out, const cJSON *ro, const cJSON *rss, const cJSON 
         const cJSON *c;
         cJSON_ArrayForEach(c, cj_get(rs->rs, "spec.template.spec.containers"))
         {
-            image_info img = {.image = str0(c, "image")};
+            image_info img = {.image = cj_str0(c, "image")};
             if (rs->canary)
                 img.tags[img.ntags++] = "canary";
             if (rs->stable)
@@ -1108,7 +1085,7 @@ void ci_print_rollout(FILE *out, const cJSON *ro, const cJSON *rss, const cJSON 
     char age[32];
     ci_age(ro, now_ms, age);
     cicon = colorized(color, icon);
-    ci_tab_printf(w, "%s %s\t%s\t%s %s\t%s\t%s\n", ICON_ROLLOUT, str0(ro, "metadata.name"), "Rollout", cicon, phase,
+    ci_tab_printf(w, "%s %s\t%s\t%s %s\t%s\t%s\n", ICON_ROLLOUT, cj_str0(ro, "metadata.name"), "Rollout", cicon, phase,
                   age, "");
     free(cicon);
     long long *revs = calloc((size_t)(infos.n + runs.n) + 1, sizeof *revs);
@@ -1166,8 +1143,8 @@ void ci_print_rollout(FILE *out, const cJSON *ro, const cJSON *rss, const cJSON 
 void ci_list_row_of(const cJSON *ro, ci_list_row *r)
 {
     memset(r, 0, sizeof *r);
-    r->ns = str0(ro, "metadata.namespace");
-    r->name = str0(ro, "metadata.name");
+    r->ns = cj_str0(ro, "metadata.namespace");
+    r->name = cj_str0(ro, "metadata.name");
     snprintf(r->strategy, sizeof r->strategy, "unknown");
     snprintf(r->step, sizeof r->step, "-");
     snprintf(r->set_weight, sizeof r->set_weight, "-");

@@ -52,82 +52,6 @@ static int usage_text(const cli_opts *o, FILE *out)
     return 0;
 }
 
-/* Go's strconv.ParseBool. */
-static int parse_bool(const char *s, bool *v)
-{
-    static const char *const t[] = {"1", "t", "T", "TRUE", "true", "True"};
-    static const char *const f[] = {"0", "f", "F", "FALSE", "false", "False"};
-    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
-        if (!strcmp(s, t[i])) {
-            *v = true;
-            return 0;
-        }
-        if (!strcmp(s, f[i])) {
-            *v = false;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* Go's time.ParseDuration ("300ms", "-1.5h", "2h45m", "0"): 0 with *ns, or -1 (*missing_unit set
-   when a number has no unit, Go's "missing unit in duration"). */
-static int parse_go_duration(const char *s, int64_t *ns, bool *missing_unit)
-{
-    *missing_unit = false;
-    const char *p = s;
-    bool neg = false;
-    if (*p == '-' || *p == '+')
-        neg = *p++ == '-';
-    if (!strcmp(p, "0")) {
-        *ns = 0;
-        return 0;
-    }
-    if (!*p)
-        return -1;
-    static const struct {
-        const char *name;
-        double ns;
-    } units[] = {{"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3}, {"ms", 1e6},
-                 {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
-    double total = 0;
-    while (*p) {
-        if (!(*p == '.' || (*p >= '0' && *p <= '9')))
-            return -1;
-        const char *num = p;
-        bool digits = false;
-        while (*p >= '0' && *p <= '9')
-            p++, digits = true;
-        if (*p == '.') {
-            p++;
-            while (*p >= '0' && *p <= '9')
-                p++, digits = true;
-        }
-        if (!digits)
-            return -1;
-        double v = strtod(num, NULL);
-        const char *u = p;
-        while (*p && *p != '.' && !(*p >= '0' && *p <= '9'))
-            p++;
-        if (u == p) {
-            *missing_unit = true;
-            return -1;
-        }
-        size_t ulen = (size_t)(p - u);
-        double mult = 0;
-        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-            if (strlen(units[i].name) == ulen && !strncmp(u, units[i].name, ulen))
-                mult = units[i].ns;
-        if (mult == 0)
-            return -1;
-        total += v * mult;
-        if (total > 9.2e18)
-            return -1;
-    }
-    *ns = (int64_t)(neg ? -total : total);
-    return 0;
-}
-
 static int64_t now_ms(const cli_opts *o)
 {
     return co_clock_now_ms(o->clock ? o->clock : co_clock_real());
@@ -301,7 +225,7 @@ int cli_status(cli_opts *o, int argc, char **argv)
         }
         if (!strncmp(a, "--watch=", 8) || !strncmp(a, "-w=", 3)) {
             const char *v = strchr(a, '=') + 1;
-            if (parse_bool(v, &watch) != 0)
+            if (cli_parse_bool(v, &watch) != 0)
                 return cli_usage(o, "status",
                                  "invalid argument \"%s\" for \"-w, --watch\" flag: strconv.ParseBool: parsing \"%s\": "
                                  "invalid syntax",
@@ -321,7 +245,7 @@ int cli_status(cli_opts *o, int argc, char **argv)
             v = a[2] == '=' ? a + 3 : a + 2;
         if (v) {
             bool missing_unit;
-            if (parse_go_duration(v, &timeout_ns, &missing_unit) != 0)
+            if (co_parse_go_duration(v, &timeout_ns, &missing_unit) != 0)
                 return cli_usage(o, "status", "invalid argument \"%s\" for \"-t, --timeout\" flag: time: %s \"%s\"", v,
                                  missing_unit ? "missing unit in duration" : "invalid duration", v);
             continue;

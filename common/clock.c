@@ -3,6 +3,8 @@
  * comes from one of these clocks. */
 #include "common/clock.h"
 
+#include <ctype.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,5 +270,103 @@ int co_time_parse(const char *s, int64_t *ms)
         return -1;
     }
     *ms = ((int64_t)timegm(&tm) - off) * 1000 + frac;
+    return 0;
+}
+
+int co_parse_go_duration(const char *s, int64_t *out_ns, bool *missing_unit)
+{
+    if (missing_unit)
+        *missing_unit = false;
+    const uint64_t lim = (uint64_t)1 << 63;
+    static const struct {
+        const char *name;
+        uint64_t ns;
+    } units[] = {
+        {"ns", 1},           {"us", 1000},         {"\xc2\xb5s", 1000}, /* U+00B5 micro sign */
+        {"\xce\xbcs", 1000},                                            /* U+03BC Greek mu */
+        {"ms", 1000000},     {"s", 1000000000ULL}, {"m", 60ULL * 1000000000ULL}, {"h", 3600ULL * 1000000000ULL},
+    };
+    uint64_t d = 0;
+    bool neg = false;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    if (strcmp(s, "0") == 0) {
+        *out_ns = 0;
+        return 0;
+    }
+    if (!*s)
+        return -1;
+    while (*s) {
+        uint64_t v = 0, f = 0;
+        double scale = 1;
+        if (!(*s == '.' || isdigit((unsigned char)*s)))
+            return -1;
+        const char *start = s;
+        for (; isdigit((unsigned char)*s); s++) {
+            if (v > lim / 10)
+                return -1;
+            v = v * 10 + (uint64_t)(*s - '0');
+            if (v > lim)
+                return -1;
+        }
+        bool pre = s != start, post = false;
+        if (*s == '.') {
+            s++;
+            start = s;
+            bool overflow = false;
+            for (; isdigit((unsigned char)*s); s++) {
+                if (overflow)
+                    continue;
+                if (f > (lim - 1) / 10) {
+                    overflow = true;
+                    continue;
+                }
+                uint64_t y = f * 10 + (uint64_t)(*s - '0');
+                if (y > lim) {
+                    overflow = true;
+                    continue;
+                }
+                f = y;
+                scale *= 10;
+            }
+            post = s != start;
+        }
+        if (!pre && !post)
+            return -1;
+        start = s;
+        while (*s && *s != '.' && !isdigit((unsigned char)*s))
+            s++;
+        size_t ulen = (size_t)(s - start);
+        if (ulen == 0)
+            {
+            if (missing_unit)
+                *missing_unit = true;
+            return -1;
+        }
+        uint64_t unit = 0;
+        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+            if (strlen(units[i].name) == ulen && memcmp(units[i].name, start, ulen) == 0)
+                unit = units[i].ns;
+        if (!unit)
+            return -1; /* unknown unit */
+        if (v > lim / unit)
+            return -1;
+        v *= unit;
+        if (f > 0) {
+            v += (uint64_t)((double)f * ((double)unit / scale));
+            if (v > lim)
+                return -1;
+        }
+        d += v;
+        if (d > lim)
+            return -1;
+    }
+    if (neg) {
+        *out_ns = d == lim ? INT64_MIN : -(int64_t)d;
+        return 0;
+    }
+    if (d > lim - 1)
+        return -1;
+    *out_ns = (int64_t)d;
     return 0;
 }

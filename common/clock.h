@@ -3,6 +3,7 @@
 #define CUTOVER_COMMON_CLOCK_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct co_clock co_clock;
@@ -43,5 +44,9 @@ void co_clock_off_advance(co_clock *c, co_timer_fn fn, void *ud);
 char *co_time_rfc3339(int64_t ms, char buf[32]);
 /* Parses RFC 3339 ("...Z" or with an offset, optional fraction); returns 0 and sets *ms, or -1. */
 int co_time_parse(const char *s, int64_t *ms);
+/* Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?unit)+ or "0", units ns us µs μs ms s m h;
+   overflow past 1<<63 ns is an error. 0 with *ns, or -1; *missing_unit (may be NULL) is set when
+   a number has no unit (Go's "missing unit in duration"). */
+int co_parse_go_duration(const char *s, int64_t *ns, bool *missing_unit);
 
 #endif

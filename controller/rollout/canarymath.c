@@ -4,6 +4,8 @@
  * here so that absurd inputs cannot overflow (Argo would wrap). */
 #include "controller/rollout/canarymath.h"
 
+#include "common/clock.h"
+
 #include "common/json.h"
 #include "controller/rollout/hash.h"
 
@@ -738,101 +740,7 @@ void ro_canary_step_text(const cJSON *step, char *out, size_t n)
 
 /* ---- durations ---- */
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+, or "0"; units ns us µs μs ms s m h;
-   overflow past 1<<63 ns is an error. */
-static bool parse_go_duration(const char *s, int64_t *out_ns)
-{
-    const uint64_t lim = (uint64_t)1 << 63;
-    static const struct {
-        const char *name;
-        uint64_t ns;
-    } units[] = {
-        {"ns", 1},           {"us", 1000},         {"\xc2\xb5s", 1000}, /* U+00B5 micro sign */
-        {"\xce\xbcs", 1000},                                            /* U+03BC Greek mu */
-        {"ms", 1000000},     {"s", 1000000000ULL}, {"m", 60ULL * 1000000000ULL}, {"h", 3600ULL * 1000000000ULL},
-    };
-    uint64_t d = 0;
-    bool neg = false;
-    if (*s == '-' || *s == '+')
-        neg = *s++ == '-';
-    if (strcmp(s, "0") == 0) {
-        *out_ns = 0;
-        return true;
-    }
-    if (!*s)
-        return false;
-    while (*s) {
-        uint64_t v = 0, f = 0;
-        double scale = 1;
-        if (!(*s == '.' || is_digit(*s)))
-            return false;
-        const char *start = s;
-        for (; is_digit(*s); s++) {
-            if (v > lim / 10)
-                return false;
-            v = v * 10 + (uint64_t)(*s - '0');
-            if (v > lim)
-                return false;
-        }
-        bool pre = s != start, post = false;
-        if (*s == '.') {
-            s++;
-            start = s;
-            bool overflow = false;
-            for (; is_digit(*s); s++) {
-                if (overflow)
-                    continue;
-                if (f > (lim - 1) / 10) {
-                    overflow = true;
-                    continue;
-                }
-                uint64_t y = f * 10 + (uint64_t)(*s - '0');
-                if (y > lim) {
-                    overflow = true;
-                    continue;
-                }
-                f = y;
-                scale *= 10;
-            }
-            post = s != start;
-        }
-        if (!pre && !post)
-            return false;
-        start = s;
-        while (*s && *s != '.' && !is_digit(*s))
-            s++;
-        size_t ulen = (size_t)(s - start);
-        if (ulen == 0)
-            return false; /* missing unit */
-        uint64_t unit = 0;
-        for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-            if (strlen(units[i].name) == ulen && memcmp(units[i].name, start, ulen) == 0)
-                unit = units[i].ns;
-        if (!unit)
-            return false; /* unknown unit */
-        if (v > lim / unit)
-            return false;
-        v *= unit;
-        if (f > 0) {
-            v += (uint64_t)((double)f * ((double)unit / scale));
-            if (v > lim)
-                return false;
-        }
-        d += v;
-        if (d > lim)
-            return false;
-    }
-    if (neg) {
-        *out_ns = d == lim ? INT64_MIN : -(int64_t)d;
-        return true;
-    }
-    if (d > lim - 1)
-        return false;
-    *out_ns = (int64_t)d;
-    return true;
-}
 
 bool ro_parse_duration_seconds(const char *s, long long *secs)
 {
@@ -842,7 +750,7 @@ bool ro_parse_duration_seconds(const char *s, long long *secs)
         return true;
     }
     int64_t ns;
-    if (!s || !parse_go_duration(s, &ns))
+    if (!s || co_parse_go_duration(s, &ns, NULL) != 0)
         return false;
     /* Duration.Seconds(), truncated by int32() */
     double d = (double)(ns / 1000000000) + (double)(ns % 1000000000) / 1e9;

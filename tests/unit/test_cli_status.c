@@ -163,36 +163,6 @@ static void *play(void *ud)
 
 /* ---- Go durations ---- */
 
-static void test_durations(void)
-{
-    static const struct {
-        const char *s;
-        int64_t ns;
-    } good[] = {{"0", 0},       {"30s", 30000000000LL}, {"5m", 300000000000LL}, {"1h", 3600000000000LL},
-                {"1.5h", 5400000000000LL}, {"2h45m", 9900000000000LL}, {"300ms", 300000000LL}, {"-1s", -1000000000LL},
-                {"+2s", 2000000000LL}, {"1us", 1000}, {"1\xc2\xb5s", 1000}, {"10ns", 10}, {".5s", 500000000LL},
-                {"1m30s", 90000000000LL}};
-    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
-        int64_t ns = -42;
-        bool mu;
-        int rc = parse_go_duration(good[i].s, &ns, &mu);
-        CU_ASSERT_EQUAL(rc, 0);
-        CU_ASSERT_EQUAL(ns, good[i].ns);
-        if (rc || ns != good[i].ns)
-            fprintf(stderr, "\n%s: rc %d, %lld ns\n", good[i].s, rc, (long long)ns);
-    }
-    static const char *const bad[] = {"", "-", "s", "1x", "1.s.", "1s5", ".s", "1 s", "1sm", "99999999999h"};
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        int64_t ns;
-        bool mu;
-        CU_ASSERT_EQUAL(parse_go_duration(bad[i], &ns, &mu), -1);
-    }
-    int64_t ns;
-    bool mu = false;
-    CU_ASSERT_EQUAL(parse_go_duration("5", &ns, &mu), -1);
-    CU_ASSERT_TRUE(mu);
-}
-
 /* ---- --watch=false ---- */
 
 static void test_once(void)
@@ -485,7 +455,6 @@ int main(void)
         return 1;
     }
     static const cu_test tests[] = {
-        {"Go durations for --timeout", test_durations},
         {"--watch=false: Healthy, Paused, Degraded, spec not observed, unpausing, no phase", test_once},
         {"watch: Healthy or Degraded at once", test_watch_terminal_at_once},
         {"watch: the timeout while paused", test_watch_timeout},

@@ -2,6 +2,9 @@
 #include "cu.h"
 #include "common/clock.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include <stdint.h>
 #include <string.h>
 
@@ -103,6 +106,37 @@ static void test_advance_listeners(void)
     co_clock_free(c);
 }
 
+/* Go's time.ParseDuration (status --timeout, pause durations, restart --in) */
+static void test_go_durations(void)
+{
+    static const struct {
+        const char *s;
+        int64_t ns;
+    } good[] = {{"0", 0},       {"30s", 30000000000LL}, {"5m", 300000000000LL}, {"1h", 3600000000000LL},
+                {"1.5h", 5400000000000LL}, {"2h45m", 9900000000000LL}, {"300ms", 300000000LL}, {"-1s", -1000000000LL},
+                {"+2s", 2000000000LL}, {"1us", 1000}, {"1\xc2\xb5s", 1000}, {"10ns", 10}, {".5s", 500000000LL},
+                {"1m30s", 90000000000LL}};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        int64_t ns = -42;
+        bool mu;
+        int rc = co_parse_go_duration(good[i].s, &ns, &mu);
+        CU_ASSERT_EQUAL(rc, 0);
+        CU_ASSERT_EQUAL(ns, good[i].ns);
+        if (rc || ns != good[i].ns)
+            fprintf(stderr, "\n%s: rc %d, %lld ns\n", good[i].s, rc, (long long)ns);
+    }
+    static const char *const bad[] = {"", "-", "s", "1x", "1.s.", "1s5", ".s", "1 s", "1sm", "99999999999h"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int64_t ns;
+        bool mu;
+        CU_ASSERT_EQUAL(co_parse_go_duration(bad[i], &ns, &mu), -1);
+    }
+    int64_t ns;
+    bool mu = false;
+    CU_ASSERT_EQUAL(co_parse_go_duration("5", &ns, &mu), -1);
+    CU_ASSERT_TRUE(mu);
+}
+
 int main(void)
 {
     static const cu_test tests[] = {
@@ -111,6 +145,7 @@ int main(void)
         {"timers run in (time, registration) order per owner", test_timers_run_in_order_per_owner},
         {"a timer may register timers", test_timer_registering_timers},
         {"advance listeners", test_advance_listeners},
+        {"Go durations", test_go_durations},
         {NULL, NULL},
     };
     return cu_run("clock", tests);
