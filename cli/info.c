@@ -259,12 +259,6 @@ void ci_age(const cJSON *obj, int64_t now_ms, char out[32])
 
 /* ---- helpers ---- */
 
-static int int0(const cJSON *o, const char *path)
-{
-    const cJSON *v = cj_get(o, path);
-    return cJSON_IsNumber(v) ? (int)v->valuedouble : 0;
-}
-
 static bool present(const cJSON *o, const char *path)
 {
     const cJSON *v = cj_get(o, path);
@@ -453,20 +447,20 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
     const cJSON *c;
     cJSON_ArrayForEach(c, ics)
     {
-        restarts += int0(c, "restartCount");
+        restarts += cj_int(c, "restartCount", 0);
         const cJSON *term = cj_get(c, "state.terminated");
         bool terminated = term && !cJSON_IsNull(term);
         const char *waiting = cj_str0(c, "state.waiting.reason");
-        if (terminated && int0(term, "exitCode") == 0) {
+        if (terminated && cj_int(term, "exitCode", 0) == 0) {
             i++;
             continue;
         }
         if (terminated) {
             if (!cj_str0(term, "reason")[0]) {
-                if (int0(term, "signal") != 0)
-                    snprintf(reason, rn, "Init:Signal:%d", int0(term, "signal"));
+                if (cj_int(term, "signal", 0) != 0)
+                    snprintf(reason, rn, "Init:Signal:%d", cj_int(term, "signal", 0));
                 else
-                    snprintf(reason, rn, "Init:ExitCode:%d", int0(term, "exitCode"));
+                    snprintf(reason, rn, "Init:ExitCode:%d", cj_int(term, "exitCode", 0));
             } else {
                 snprintf(reason, rn, "Init:%s", cj_str0(term, "reason"));
             }
@@ -491,7 +485,7 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
         const cJSON *cs = cj_get(pod, "status.containerStatuses");
         for (int k = cJSON_GetArraySize(cs) - 1; k >= 0; k--) {
             const cJSON *ct = cJSON_GetArrayItem(cs, k);
-            restarts += int0(ct, "restartCount");
+            restarts += cj_int(ct, "restartCount", 0);
             const cJSON *term = cj_get(ct, "state.terminated");
             bool terminated = term && !cJSON_IsNull(term);
             if (present(ct, "state.waiting") && cj_str0(ct, "state.waiting.reason")[0]) {
@@ -499,10 +493,10 @@ static void pod_info_of(const cJSON *pod, pod_info *pi)
             } else if (terminated && cj_str0(term, "reason")[0]) {
                 snprintf(reason, rn, "%s", cj_str0(term, "reason"));
             } else if (terminated) {
-                if (int0(term, "signal") != 0)
-                    snprintf(reason, rn, "Signal:%d", int0(term, "signal"));
+                if (cj_int(term, "signal", 0) != 0)
+                    snprintf(reason, rn, "Signal:%d", cj_int(term, "signal", 0));
                 else
-                    snprintf(reason, rn, "ExitCode:%d", int0(term, "exitCode"));
+                    snprintf(reason, rn, "ExitCode:%d", cj_int(term, "exitCode", 0));
             } else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ct, "ready")) && present(ct, "state.running")) {
                 has_running = true;
                 ready++;
@@ -572,7 +566,7 @@ static void replicaset_health(const cJSON *rs, char out[32])
             snprintf(out, 32, "ReplicaFailure");
             return;
         }
-        if (has_replicas && int0(rs, "status.availableReplicas") < replicas) {
+        if (has_replicas && cj_int(rs, "status.availableReplicas", 0) < replicas) {
             snprintf(out, 32, "Progressing");
             return;
         }
@@ -620,8 +614,8 @@ static rs_infos replicaset_infos(const cJSON *ro, const cJSON *rss, const cJSON 
         i->uid = cj_str0(rs, "metadata.uid");
         replicaset_health(rs, i->status);
         i->icon = replicaset_icon(i->status);
-        i->replicas = int0(rs, "status.replicas");
-        i->available = int0(rs, "status.availableReplicas");
+        i->replicas = cj_int(rs, "status.replicas", 0);
+        i->available = cj_int(rs, "status.availableReplicas", 0);
         i->revision = revision_of(rs);
         const cJSON *ann = cj_get(rs, "metadata.annotations");
         const cJSON *dl = cJSON_GetObjectItemCaseSensitive(ann, "scale-down-deadline");
@@ -762,10 +756,10 @@ static ar_infos analysisrun_infos(const cJSON *ro, const cJSON *ars)
         const cJSON *mr;
         cJSON_ArrayForEach(mr, cj_get(run, "status.metricResults"))
         {
-            i->successful += int0(mr, "successful");
-            i->failed += int0(mr, "failed");
-            i->inconclusive += int0(mr, "inconclusive");
-            i->error += int0(mr, "error");
+            i->successful += cj_int(mr, "successful", 0);
+            i->failed += cj_int(mr, "failed", 0);
+            i->inconclusive += cj_int(mr, "inconclusive", 0);
+            i->error += cj_int(mr, "error", 0);
         }
     }
     qsort(r.ar, (size_t)r.n, sizeof *r.ar, cmp_ar);
@@ -851,7 +845,7 @@ static void weights(const cJSON *ro, const rs_infos *infos, char set_weight[16],
     snprintf(set_weight, 16, "%d", ro_canary_current_set_weight(ro));
     snprintf(actual, 16, "0");
     int max = ro_canary_max_weight(ro);
-    int avail = int0(ro, "status.availableReplicas");
+    int avail = cj_int(ro, "status.availableReplicas", 0);
     if (!ro_canary_current_step(ro, NULL)) {
         snprintf(actual, 16, "%d", max);
     } else if (avail > 0) {
@@ -860,7 +854,7 @@ static void weights(const cJSON *ro, const rs_infos *infos, char set_weight[16],
                 if (infos->rs[k].canary)
                     snprintf(actual, 16, "%d", infos->rs[k].available * max / avail);
         } else if (present(ro, "status.canary.weights")) {
-            snprintf(actual, 16, "%d", int0(ro, "status.canary.weights.canary.weight"));
+            snprintf(actual, 16, "%d", cj_int(ro, "status.canary.weights.canary.weight", 0));
         } else {
             snprintf(actual, 16, "%s", set_weight);
         }
@@ -1069,13 +1063,13 @@ void ci_print_rollout(FILE *out, const cJSON *ro, const cJSON *rss, const cJSON 
     const cJSON *replicas = cj_get(ro, "spec.replicas");
     snprintf(num, sizeof num, "%d", cJSON_IsNumber(replicas) ? (int)replicas->valuedouble : 1);
     print_field(out, "  Desired:", num);
-    snprintf(num, sizeof num, "%d", int0(ro, "status.replicas"));
+    snprintf(num, sizeof num, "%d", cj_int(ro, "status.replicas", 0));
     print_field(out, "  Current:", num);
-    snprintf(num, sizeof num, "%d", int0(ro, "status.updatedReplicas"));
+    snprintf(num, sizeof num, "%d", cj_int(ro, "status.updatedReplicas", 0));
     print_field(out, "  Updated:", num);
-    snprintf(num, sizeof num, "%d", int0(ro, "status.readyReplicas"));
+    snprintf(num, sizeof num, "%d", cj_int(ro, "status.readyReplicas", 0));
     print_field(out, "  Ready:", num);
-    snprintf(num, sizeof num, "%d", int0(ro, "status.availableReplicas"));
+    snprintf(num, sizeof num, "%d", cj_int(ro, "status.availableReplicas", 0));
     print_field(out, "  Available:", num);
     fputs("\n", out);
 
@@ -1162,9 +1156,9 @@ void ci_list_row_of(const cJSON *ro, ci_list_row *r)
     ci_rollout_phase(ro, r->status, message, sizeof message);
     const cJSON *replicas = cj_get(ro, "spec.replicas");
     r->desired = cJSON_IsNumber(replicas) ? (int)replicas->valuedouble : 1;
-    snprintf(r->ready, sizeof r->ready, "%d/%d", int0(ro, "status.readyReplicas"), int0(ro, "status.replicas"));
-    r->up_to_date = int0(ro, "status.updatedReplicas");
-    r->available = int0(ro, "status.availableReplicas");
+    snprintf(r->ready, sizeof r->ready, "%d/%d", cj_int(ro, "status.readyReplicas", 0), cj_int(ro, "status.replicas", 0));
+    r->up_to_date = cj_int(ro, "status.updatedReplicas", 0);
+    r->available = cj_int(ro, "status.availableReplicas", 0);
 }
 
 bool ci_list_row_equal(const ci_list_row *a, const ci_list_row *b)
