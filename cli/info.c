@@ -861,13 +861,6 @@ static void weights(const cJSON *ro, const rs_infos *infos, char set_weight[16],
     }
 }
 
-void ci_rollout_weights(const cJSON *ro, const cJSON *rss, char set_weight[16], char actual_weight[16])
-{
-    rs_infos infos = replicaset_infos(ro, rss, NULL);
-    weights(ro, &infos, set_weight, actual_weight);
-    rs_infos_free(&infos);
-}
-
 /* info.Images: the images of the ReplicaSets with pods, with their roles, sorted by image. */
 #define MAX_TAGS 6
 typedef struct {

@@ -55,8 +55,6 @@ void ci_rollout_phase(const cJSON *ro, char phase[32], char *message, size_t n);
 /* Pieces of the header, for tests and other commands. */
 /* "<currentStepIndex>/<steps>" or "" (no index or no steps). */
 void ci_rollout_step(const cJSON *ro, char out[32]);
-/* SetWeight and ActualWeight as the header prints them ("" for SetWeight unless canary). */
-void ci_rollout_weights(const cJSON *ro, const cJSON *rss, char set_weight[16], char actual_weight[16]);
 
 /* ---- list rollouts ---- */
 

@@ -40,8 +40,6 @@ typedef struct sc_scenario sc_scenario;
 sc_scenario *sc_load(const char *path, char *err, size_t errlen);
 void sc_free(sc_scenario *s);
 const char *sc_name(const sc_scenario *s);
-/* Whether the scenario declares `requires: simulation` (skipped on a real cluster). */
-int sc_requires_simulation(const sc_scenario *s);
 
 /* Runs one scenario; returns 0 when every step passed, 1 when one failed, 2 when it was skipped
  * (cluster mode, and the scenario requires the simulation: a note says so). In simulation, the
