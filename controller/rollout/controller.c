@@ -123,7 +123,7 @@ static void key_of(const cJSON *obj, char *key, size_t n)
     snprintf(key, n, "%s/%s", ns ? ns : "", name ? name : "");
 }
 
-static const cJSON *controller_ref(const cJSON *obj)
+const cJSON *ro_controller_ref(const cJSON *obj)
 {
     const cJSON *ref;
     cJSON_ArrayForEach(ref, cj_get(obj, "metadata.ownerReferences"))
@@ -132,6 +132,12 @@ static const cJSON *controller_ref(const cJSON *obj)
             return ref;
     }
     return NULL;
+}
+
+bool ro_controlled_by(const cJSON *obj, const cJSON *owner)
+{
+    const cJSON *ref = ro_controller_ref(obj);
+    return ref && cj_streq(cj_str(ref, "uid"), cj_str(owner, "metadata.uid"));
 }
 
 /* A ReplicaSet: its controlling Rollout. An orphan: every rollout of its namespace (it may be
@@ -179,7 +185,7 @@ static void enqueue_if_mentions(void *ud, const cJSON *ro)
 static void map_rs(void *ud, const cJSON *obj, kube_queue *q)
 {
     ro_controller *rc = ud;
-    const cJSON *ref = controller_ref(obj);
+    const cJSON *ref = ro_controller_ref(obj);
     if (ref) {
         if (cj_streq(cj_str(ref, "kind"), "Rollout")) {
             char key[512];
@@ -285,15 +291,13 @@ static int invalid_spec(ro_ctx *x, const char *msg)
 
 typedef struct {
     ro_ctx *x;
-    const char *uid;
     int failed;
 } claim_ctx;
 
 static void collect_owned(void *ud, const cJSON *rs)
 {
     claim_ctx *c = ud;
-    const cJSON *ref = controller_ref(rs);
-    if (ref && cj_streq(cj_str(ref, "uid"), c->uid) && !cj_get(rs, "metadata.deletionTimestamp"))
+    if (ro_controlled_by(rs, c->x->ro) && !cj_get(rs, "metadata.deletionTimestamp"))
         cJSON_AddItemToArray(c->x->rss, cJSON_Duplicate(rs, 1));
 }
 
@@ -314,7 +318,7 @@ static void adopt_orphan(void *ud, const cJSON *rs)
 {
     claim_ctx *c = ud;
     ro_ctx *x = c->x;
-    if (c->failed || controller_ref(rs) || cj_get(rs, "metadata.deletionTimestamp") ||
+    if (c->failed || ro_controller_ref(rs) || cj_get(rs, "metadata.deletionTimestamp") ||
         !selector_matches(cj_get(x->ro, "spec.selector"), cj_get(rs, "metadata.labels")))
         return;
     cJSON *patch = cJSON_CreateObject(), *meta = cJSON_AddObjectToObject(patch, "metadata");
@@ -521,9 +525,7 @@ static int create_new_rs(ro_ctx *x)
         cJSON *have = kube_get(x->rc->client, &ro_rs_gvr, x->ns, name, &st);
         if (!have)
             return -1;
-        const cJSON *ref = controller_ref(have);
-        if (ref && cj_streq(cj_str(ref, "uid"), cj_str(x->ro, "metadata.uid")) &&
-            template_equal_ignore_hash(x, have)) {
+        if (ro_controlled_by(have, x->ro) && template_equal_ignore_hash(x, have)) {
             out = have;
         } else {
             cJSON_Delete(have);
@@ -645,7 +647,7 @@ static int reconcile_rollout(ro_ctx *x)
         return 0;
     }
 
-    claim_ctx cc = {x, cj_str(x->ro, "metadata.uid"), 0};
+    claim_ctx cc = {x, 0};
     kube_informer_each(x->rc->rss, x->ns, collect_owned, &cc);
     kube_informer_each(x->rc->rss, x->ns, adopt_orphan, &cc);
     if (cc.failed)

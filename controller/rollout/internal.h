@@ -131,6 +131,10 @@ const char *ro_service_hash(const cJSON *svc);
 int ro_switch_service(ro_ctx *x, cJSON *svc, const char *hash);
 
 /* ---- controller.c ---- */
+/* The controller ownerReference of obj (metav1.GetControllerOf), NULL when none. */
+const cJSON *ro_controller_ref(const cJSON *obj);
+/* metav1.IsControlledBy: obj's controller ownerReference names owner's uid. */
+bool ro_controlled_by(const cJSON *obj, const cJSON *owner);
 /* A controller ownerReference to the rollout (blockOwnerDeletion), for the objects it creates. */
 cJSON *ro_owner_ref(ro_ctx *x);
 /* getAllReplicaSetsAndSyncRevision(true): finds or creates the new RS and syncs revisions. */

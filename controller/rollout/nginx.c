@@ -114,23 +114,12 @@ cJSON *ro_nginx_canary_ingress(ro_ctx *x, const cJSON *stable, int weight, char 
     return ing;
 }
 
-static bool controlled_by_rollout(const ro_ctx *x, const cJSON *obj)
-{
-    const cJSON *ref;
-    cJSON_ArrayForEach(ref, cj_get(obj, "metadata.ownerReferences"))
-    {
-        if (cJSON_IsTrue(cj_get(ref, "controller")))
-            return cj_streq(cj_str(ref, "uid"), cj_str(x->ro, "metadata.uid"));
-    }
-    return false;
-}
-
 /* Brings the existing canary Ingress `have` to `want` with one merge patch (annotations it has
    beyond the desired ones are kept). */
 static int patch_canary(ro_ctx *x, const cJSON *have, cJSON *want, int weight, char *err, size_t n)
 {
     const char *name = cj_str(want, "metadata.name");
-    if (!controlled_by_rollout(x, have)) {
+    if (!ro_controlled_by(have, x->ro)) {
         snprintf(err, n, "canary ingress `%s` controlled by different object", name);
         return -1;
     }

@@ -429,18 +429,6 @@ static int sync_pod(ro_ctx *x, const cJSON *pod, const cJSON *existing, const cJ
     return -1;
 }
 
-/* metav1.IsControlledBy(pod, rs) */
-static bool controlled_by(const cJSON *pod, const cJSON *rs)
-{
-    const cJSON *ref;
-    cJSON_ArrayForEach(ref, cj_get(pod, "metadata.ownerReferences"))
-    {
-        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ref, "controller")))
-            return cj_streq(cj_str(ref, "uid"), cj_str(rs, "metadata.uid"));
-    }
-    return false;
-}
-
 /* syncEphemeralMetadataInternal: rs (new, stable or other) carries desired (NULL: none); with
    sync_pods, so do the pods it owns. 0 or -1. */
 static int sync_ephemeral(ro_ctx *x, cJSON *rs, const cJSON *desired, bool sync_pods)
@@ -478,7 +466,7 @@ static int sync_ephemeral(ro_ctx *x, cJSON *rs, const cJSON *desired, bool sync_
         const cJSON *pod;
         cJSON_ArrayForEach(pod, cj_get(pods, "items"))
         {
-            if (controlled_by(pod, rs) && sync_pod(x, pod, existing, desired, md_text) < 0)
+            if (ro_controlled_by(pod, rs) && sync_pod(x, pod, existing, desired, md_text) < 0)
                 rc = -1;
         }
         cJSON_Delete(pods);
