@@ -1,5 +1,6 @@
 /* admit.c: what happens to an object on its way in: decoding the body, the shape checks a typed
  * decoder would make (400), validation (422), and the defaults a real server fills in. */
+#include "fakeapi/protobuf.h"
 #include "fakeapi/internal.h"
 
 #include "common/podspec.h"
@@ -227,6 +228,12 @@ cJSON *fa_parse_object(fa_req *r, enum MHD_Result *ret)
             snprintf(err, sizeof err, "json parse error: invalid JSON%s", r->body.len ? "" : " (empty body)");
     } else if (!strcmp(ct, "application/yaml")) {
         obj = yaml_parse_one(r->body.data ? r->body.data : "", r->body.len, err, sizeof err);
+    } else if (!strcmp(ct, "application/vnd.kubernetes.protobuf")) {
+        enum fa_pb_result pr = fa_pb_decode(r->body.data, r->body.len, &obj, err, sizeof err);
+        if (pr == FA_PB_UNSUPPORTED) {
+            *ret = fa_error(r, 415, "UnsupportedMediaType", "%s", err);
+            return NULL;
+        }
     } else {
         *ret = fa_error(r, 415, "UnsupportedMediaType",
                         "the body of the request was in an unknown format - accepted media types include: "
