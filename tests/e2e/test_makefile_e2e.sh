@@ -59,7 +59,7 @@ printf 'name: r\nrequires: cluster\nsteps: []\n' >"$WORK/requires-bad.yaml"
 check_fails "requires: anything but simulation is a load error naming the file" \
   "requires-bad.yaml: requires: expected \"simulation\"" "$BIN/cutover" run "$WORK/requires-bad.yaml"
 check "a scenario that requires the simulation runs in simulation" "1 passed, 0 failed" \
-  "$BIN/cutover" run "$SRC/scenarios/canary-seed-day26.yaml"
+  "$BIN/cutover" run "$SRC/scenarios/canary-timed-pause.yaml"
 NSIM=$(grep -lx 'requires: simulation' "$SRC"/scenarios/*.yaml | wc -l)
 NALL=$(ls "$SRC"/scenarios/*.yaml | wc -l)
 check_eq "some scenarios declare it, not all ($NSIM of $NALL)" yes \
@@ -276,11 +276,12 @@ if [[ -n ${CUTOVER_E2E_ALL:-} ]]; then
   want="$((NALL - NSIM)) passed, 0 failed, $NSIM skipped"
 else
   # one of each: the seed's day 24 and day 25, a canary with ingress-nginx, ReplicaSets and
-  # endpoints, anti-affinity, an InvalidSpec; and day 26, which needs the simulation (skipped)
+  # endpoints, anti-affinity, an InvalidSpec, day 26; and a timed pause, which needs the
+  # simulation's virtual clock (skipped)
   SUBSET=""
-  for s in bluegreen-anti-affinity bluegreen-seed-day25 canary-rolling-update canary-seed-day26 canary-unsupported \
-           replicaset-scale seed-day24-manual; do SUBSET+="$SRC/scenarios/$s.yaml "; done
-  want="6 passed, 0 failed, 1 skipped"
+  for s in bluegreen-anti-affinity bluegreen-seed-day25 canary-rolling-update canary-seed-day26 canary-timed-pause \
+           canary-unsupported replicaset-scale seed-day24-manual; do SUBSET+="$SRC/scenarios/$s.yaml "; done
+  want="7 passed, 0 failed, 1 skipped"
 fi
 "${MK[@]}" test SCENARIOS="$SUBSET" >"$WORK/test.out" 2>&1
 rc=$?
@@ -289,7 +290,10 @@ check "make test: $want" "$want" tail -1 "$WORK/test.out"
 check "cluster mode says how time is scaled" "cluster mode, real time: assert timeouts x1, every check may take 10.0 s to hold" \
   cat "$WORK/test.out"
 check "a scenario that needs the simulation is skipped with a note" \
-  $'scenario canary-seed-day26 (cluster)\n  skipped: requires: simulation' cat "$WORK/test.out"
+  $'scenario canary-timed-pause (cluster)\n  skipped: requires: simulation' cat "$WORK/test.out"
+check "day 26 on the cluster: 10% of the traffic to the canary, then all of it after promote --full" \
+  'traffic http://day24.ithome.com/ Canary: true    ok  100% "Hello, welcome to use the container.(Canary version)."' \
+  bash -c "sed -n '/^scenario canary-seed-day26/,/^scenario /p' '$WORK/test.out'"
 check "day 25 on the cluster: the canary header reaches the preview" \
   'traffic http://day24.ithome.com/ Canary: true    ok  100% "Hello, welcome to use the container.(Canary version)."' cat "$WORK/test.out"
 check_eq "each scenario's namespace is deleted after it (its pods may still be terminating)" "" \
