@@ -347,4 +347,3 @@ void sc_free(sc_scenario *s)
 
 const char *sc_name(const sc_scenario *s) { return s->name; }
 
-int sc_requires_simulation(const sc_scenario *s) { return s->requires_simulation; }
