@@ -197,9 +197,9 @@ int main(int argc, char **argv)
     const char *kubeconfig = NULL;
     char host[64] = "127.0.0.1";
     pem_arg pems[NPEM] = {
-        [TLS_CERT] = {"--tls-cert"},       [TLS_KEY] = {"--tls-key", .key = true},
-        [TLS_CA] = {"--tls-ca"},           [CLIENT_CA] = {"--client-ca"},
-        [CLIENT_CERT] = {"--client-cert"}, [CLIENT_KEY] = {"--client-key", .key = true},
+        [TLS_CERT] = {.flag = "--tls-cert"},       [TLS_KEY] = {.flag = "--tls-key", .key = true},
+        [TLS_CA] = {.flag = "--tls-ca"},           [CLIENT_CA] = {.flag = "--client-ca"},
+        [CLIENT_CERT] = {.flag = "--client-cert"}, [CLIENT_KEY] = {.flag = "--client-key", .key = true},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -31,8 +31,8 @@ static const char *const queries[Q_COUNT] = {
     [Q_OWNERS_DEL] = "DELETE FROM owners WHERE key=?1 AND ns=?2 AND name=?3",
     [Q_OWNERS_ADD] = "INSERT OR IGNORE INTO owners(owner,key,ns,name) VALUES(?4,?1,?2,?3)",
     [Q_DEPENDENTS] = "SELECT key,ns,name FROM owners WHERE owner=?1 ORDER BY key,ns,name",
-    [Q_ORPHANS] = "SELECT ns,name,json FROM objects o WHERE key=?1 AND ns=?2 AND NOT EXISTS"
-                  " (SELECT 1 FROM owners w WHERE w.key=o.key AND w.ns=o.ns AND w.name=o.name) ORDER BY name",
+    [Q_ORPHANS] = ("SELECT ns,name,json FROM objects o WHERE key=?1 AND ns=?2 AND NOT EXISTS"
+                   " (SELECT 1 FROM owners w WHERE w.key=o.key AND w.ns=o.ns AND w.name=o.name) ORDER BY name"),
     [Q_ALL] = "SELECT key,name,json FROM objects ORDER BY key,ns,name",
     [Q_LOG] = "SELECT rv,time,verb,actor,key,ns,name,type,json FROM events WHERE rv>?1 ORDER BY rv",
     [Q_BEGIN] = "BEGIN IMMEDIATE",

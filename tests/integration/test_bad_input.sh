@@ -80,7 +80,9 @@ expect "sendInitialEvents without resourceVersionMatch" "422 Invalid" GET "$P?wa
 expect "POST to an object" "405 MethodNotAllowed" POST $P/c1 application/json '{}'
 expect "PATCH a collection" "405 MethodNotAllowed" PATCH $P application/merge-patch+json '{}'
 expect "unknown subresource" "404 NotFound" GET $P/c1/status
-expect "protobuf body" "415 UnsupportedMediaType" POST $P application/vnd.kubernetes.protobuf $'k8s\x00\x0a\x0f'
+expect "protobuf body without the k8s magic" "400 BadRequest" POST $P application/vnd.kubernetes.protobuf 'k8s'
+expect "truncated protobuf body" "400 BadRequest" POST $P application/vnd.kubernetes.protobuf 'k8sx'
+# (an unknown kind in a well-formed envelope is a 415: unit test_protobuf, fidelity test_kubectl_create)
 expect "CBOR body" "415 UnsupportedMediaType" POST $P application/cbor 'x'
 expect "unknown patch type" "415 UnsupportedMediaType" PATCH $P/c1 text/plain 'x'
 expect "strategic merge patch on a custom resource" "415 UnsupportedMediaType" PATCH $W/w1 application/strategic-merge-patch+json '{"spec":{"size":3}}'
