@@ -7,6 +7,7 @@
 #include "fakeapi/internal.h"
 #include "fakeapi/patch.h"
 #include "fakeapi/sim/sim.h"
+#include "fakeapi/table.h"
 
 #include "common/yaml.h"
 
@@ -1168,11 +1169,30 @@ static long long parse_rv(const char *s)
     return (*end || v < 0) ? -1 : v;
 }
 
+/* Sends body (a JSON document owned by the caller) as the negotiated output asks: as it is, or
+ * converted to a Table or PartialObjectMetadata. */
+static enum MHD_Result reply_as(fa_req *r, const fa_output *o, char *body, fa_shape shape)
+{
+    if (o->as == FA_AS_OBJECT)
+        return fa_reply(r, 200, body);
+    enum MHD_Result ret;
+    cJSON *doc = cJSON_Parse(body);
+    free(body);
+    char *out = doc ? fa_output_render(r, o, doc, shape, &ret) : NULL;
+    cJSON_Delete(doc);
+    if (!doc)
+        return fa_error(r, 500, "InternalError", "stored object is not valid JSON");
+    return out ? fa_reply(r, 200, out) : ret;
+}
+
 static enum MHD_Result do_list(fa_req *r)
 {
     fakeapi *f = r->f;
     const fa_resource *res = r->res;
     enum MHD_Result ret;
+    fa_output output;
+    if (fa_output_negotiate(r, &output, &ret) != 0)
+        return ret;
     const char *rvs = fa_arg(r, "resourceVersion"), *match = fa_arg(r, "resourceVersionMatch");
     long long rv = parse_rv(rvs);
     if (rv < 0)
@@ -1248,7 +1268,7 @@ static enum MHD_Result do_list(fa_req *r)
     free(after_name);
     labelsel_free(ls);
     fieldsel_free(fs);
-    return fa_reply(r, 200, co_buf_take(&out));
+    return reply_as(r, &output, co_buf_take(&out), FA_SHAPE_LIST);
 }
 
 static enum MHD_Result do_delete_collection(fa_req *r)
@@ -1294,19 +1314,23 @@ static enum MHD_Result do_delete_collection(fa_req *r)
 
 static enum MHD_Result do_get(fa_req *r)
 {
+    fa_output output;
+    enum MHD_Result ret;
+    if (fa_output_negotiate(r, &output, &ret) != 0) /* the apiserver negotiates before it reads */
+        return ret;
     char *json = fa_store_get(r->f->store, r->res->key, r->res->namespaced ? r->ns : "", r->name);
     if (!json)
         return fa_error(r, 404, "NotFound", "%s \"%s\" not found", r->res->key, r->name);
     if (r->sub && !strcmp(r->sub, "scale")) {
         cJSON *obj = cJSON_Parse(json);
         cJSON *scale = scale_of(r->res, obj);
-        enum MHD_Result ret = fa_reply_json(r, 200, scale);
+        char *text = cJSON_PrintUnformatted(scale);
         cJSON_Delete(scale);
         cJSON_Delete(obj);
         free(json);
-        return ret;
+        return reply_as(r, &output, text, FA_SHAPE_SCALE);
     }
-    return fa_reply(r, 200, as_served(r->res, json));
+    return reply_as(r, &output, as_served(r->res, json), FA_SHAPE_OBJECT);
 }
 
 static enum MHD_Result do_put(fa_req *r)

@@ -11,6 +11,7 @@
  * BOOKMARK with the store's latest resourceVersion: "every informer has caught up with the
  * store" is then a simple comparison for whoever drives a simulation. */
 #include "fakeapi/internal.h"
+#include "fakeapi/table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ struct fa_watch {
     bool selective; /* selectors need the objects parsed */
     int64_t cursor;
     bool bookmarks, suspended, finished;
+    fa_output output;  /* the objects as they are, or as Tables (kubectl get -w) or partial metadata */
+    bool headers_sent; /* a Table watch sends its column definitions with the first event only */
     int64_t deadline; /* monotonic ms */
     co_buf out;
     size_t off;
@@ -42,19 +45,27 @@ static int64_t mono_ms(void)
 }
 
 
+/* One event line. Every object, a bookmark's too, goes through the conversion the watch asked
+ * for, as the apiserver's watch encoder does; only the first Table carries column definitions. */
 static void emit(fa_watch *w, const char *type, const char *json)
 {
-    co_buf_printf(&w->out, "{\"type\":\"%s\",\"object\":%s}\n", type, json);
+    char *converted = NULL;
+    if (w->output.as != FA_AS_OBJECT) {
+        converted = fa_output_event(w->res, &w->output, json, co_clock_now_ms(w->f->clock), !w->headers_sent);
+        w->headers_sent |= converted && w->output.as == FA_AS_TABLE;
+    }
+    co_buf_printf(&w->out, "{\"type\":\"%s\",\"object\":%s}\n", type, converted ? converted : json);
+    free(converted);
 }
 
 static void emit_bookmark(fa_watch *w, int64_t rv, bool initial_end)
 {
-    char v[256];
+    char v[256], obj[640];
     fa_gv(w->res, v, sizeof v);
-    co_buf_printf(&w->out, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":"
-                           "{\"resourceVersion\":\"%lld\"%s}}}\n",
-                  w->res->kind, v, (long long)rv,
-                  initial_end ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "");
+    snprintf(obj, sizeof obj, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\"%s}}",
+             w->res->kind, v, (long long)rv,
+             initial_end ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "");
+    emit(w, "BOOKMARK", obj);
 }
 
 /* The in-stream 410 a watch gets when the events it needs are compacted away; the stream ends. */
@@ -240,6 +251,14 @@ enum MHD_Result fa_watch_start(fa_req *r, labelsel *ls, fieldsel *fs)
         fieldsel_free(fs);
         return fa_error(r, 405, "MethodNotAllowed", "watch needs an HTTP connection");
     }
+    fa_output output;
+    enum MHD_Result err;
+    if (fa_output_negotiate(r, &output, &err) != 0 ||
+        (output.as == FA_AS_TABLE && fa_output_options(r, &output, &err) != 0)) {
+        labelsel_free(ls);
+        fieldsel_free(fs);
+        return err;
+    }
     const char *rvs = fa_arg(r, "resourceVersion");
     bool initial_events = fa_arg_true(r, "sendInitialEvents");
     bool bookmarks = fa_arg_true(r, "allowWatchBookmarks");
@@ -269,6 +288,7 @@ enum MHD_Result fa_watch_start(fa_req *r, labelsel *ls, fieldsel *fs)
         w->selective = !labelsel_empty(ls);
     }
     w->bookmarks = bookmarks;
+    w->output = output;
     const char *ts = fa_arg(r, "timeoutSeconds");
     long timeout = ts ? atol(ts) : 1800;
     w->deadline = mono_ms() + (timeout > 0 ? timeout : 1800) * 1000;
