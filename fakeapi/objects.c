@@ -317,29 +317,40 @@ static void after_delete(fakeapi *f, const fa_resource *res, const char *ns, con
         sweep_namespace(f, ns);
 }
 
-/* The namespaces every cluster starts with. */
+/* Stores obj (cluster-scoped, owned by the caller) unless an object of that name exists. */
+static void bootstrap_one(fakeapi *f, const char *key, cJSON *obj, const char *actor)
+{
+    const fa_resource *res = fa_registry_find_key(f->reg, key);
+    cJSON *meta = cj_obj(obj, "metadata");
+    char *existing = fa_store_get(f->store, res->key, "", cj_str(meta, "name"));
+    if (existing) {
+        free(existing);
+        return;
+    }
+    char uid[37], ts[32];
+    fa_uid(f, uid);
+    cj_set_str(meta, "uid", uid);
+    cj_set_str(meta, "creationTimestamp", fa_now(f, ts));
+    fa_defaults(f, res, obj);
+    commit(f, res, "ADDED", "create", actor, obj, NULL);
+}
+
+/* The namespaces every cluster starts with, and the simulated cluster's node. */
 void fa_bootstrap(fakeapi *f)
 {
     static const char *const names[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
-    const fa_resource *res = fa_registry_find_key(f->reg, "namespaces");
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *existing = fa_store_get(f->store, res->key, "", names[i]);
-        if (existing) {
-            free(existing);
-            continue;
-        }
-        char uid[37], ts[32];
-        fa_uid(f, uid);
         cJSON *ns = cJSON_CreateObject();
         cJSON_AddStringToObject(ns, "apiVersion", "v1");
         cJSON_AddStringToObject(ns, "kind", "Namespace");
-        cJSON *meta = cJSON_AddObjectToObject(ns, "metadata");
-        cJSON_AddStringToObject(meta, "name", names[i]);
-        cJSON_AddStringToObject(meta, "uid", uid);
-        cJSON_AddStringToObject(meta, "creationTimestamp", fa_now(f, ts));
-        fa_defaults(f, res, ns);
-        commit(f, res, "ADDED", "create", "cutover-fakeapi", ns, NULL);
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(ns, "metadata"), "name", names[i]);
+        bootstrap_one(f, "namespaces", ns, "cutover-fakeapi");
         cJSON_Delete(ns);
+    }
+    if (f->sim) {
+        cJSON *node = fa_sim_node_object();
+        bootstrap_one(f, "nodes", node, "kubelet");
+        cJSON_Delete(node);
     }
 }
 

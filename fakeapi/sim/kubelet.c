@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NODE "kind-control-plane"
-#define HOST_IP "172.18.0.2"
+#define NODE FA_SIM_NODE
+#define HOST_IP FA_SIM_NODE_IP
 /* A queue key "!kill/<pod>" means "this pod's graceful deletion just started": pod names are DNS
  * subdomains and can never begin with '!', so the key cannot collide with a pod. It lets the
  * sync (which alone may write) emit the Killing events exactly once, with no state kept here. */
@@ -24,6 +24,37 @@
 
 /* The scheduler's writes carry its own name as the actor, as a real binding would. */
 static const fa_sim_ctl scheduler = {.name = "default-scheduler"};
+
+/* The Node the kubelet registers: kind's single control-plane node, with the label the seed's kind
+ * config gives it (ingress-ready=true), Ready, the pod CIDR the pod IPs come from. */
+cJSON *fa_sim_node_object(void)
+{
+    static const char node[] =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"" NODE "\",\"labels\":{"
+        "\"beta.kubernetes.io/arch\":\"amd64\",\"beta.kubernetes.io/os\":\"linux\",\"ingress-ready\":\"true\","
+        "\"kubernetes.io/arch\":\"amd64\",\"kubernetes.io/hostname\":\"" NODE "\",\"kubernetes.io/os\":\"linux\","
+        "\"node-role.kubernetes.io/control-plane\":\"\"}},"
+        "\"spec\":{\"podCIDR\":\"10.244.0.0/16\",\"podCIDRs\":[\"10.244.0.0/16\"],"
+        "\"providerID\":\"kind://docker/kind/" NODE "\"},"
+        "\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"" HOST_IP "\"},"
+        "{\"type\":\"Hostname\",\"address\":\"" NODE "\"}],"
+        "\"capacity\":{\"cpu\":\"2\",\"memory\":\"24Gi\",\"pods\":\"110\"},"
+        "\"allocatable\":{\"cpu\":\"2\",\"memory\":\"24Gi\",\"pods\":\"110\"},"
+        "\"conditions\":["
+        "{\"type\":\"MemoryPressure\",\"status\":\"False\",\"reason\":\"KubeletHasSufficientMemory\","
+        "\"message\":\"kubelet has sufficient memory available\"},"
+        "{\"type\":\"DiskPressure\",\"status\":\"False\",\"reason\":\"KubeletHasNoDiskPressure\","
+        "\"message\":\"kubelet has no disk pressure\"},"
+        "{\"type\":\"PIDPressure\",\"status\":\"False\",\"reason\":\"KubeletHasSufficientPID\","
+        "\"message\":\"kubelet has sufficient PID available\"},"
+        "{\"type\":\"Ready\",\"status\":\"True\",\"reason\":\"KubeletReady\","
+        "\"message\":\"kubelet is posting ready status\"}],"
+        "\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":10250}},"
+        "\"nodeInfo\":{\"architecture\":\"amd64\",\"containerRuntimeVersion\":\"containerd://2.1.4\","
+        "\"kernelVersion\":\"6.1.0\",\"kubeProxyVersion\":\"\",\"kubeletVersion\":\"v1.32.0\","
+        "\"operatingSystem\":\"linux\",\"osImage\":\"Debian GNU/Linux 12 (bookworm)\"}}}";
+    return cJSON_Parse(node);
+}
 
 /* ---- small helpers ---- */
 

@@ -400,12 +400,17 @@ void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const cha
     cJSON_AddStringToObject(e, "reason", reason);
     cJSON_AddStringToObject(e, "message", msg);
     cJSON_AddStringToObject(e, "type", type);
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(e, "source"), "component", component);
+    /* node components (the kubelet) name their node, as a real kubelet does */
+    const char *host = !strcmp(component, "kubelet") ? FA_SIM_NODE : NULL;
+    cJSON *src = cJSON_AddObjectToObject(e, "source");
+    cJSON_AddStringToObject(src, "component", component);
+    if (host)
+        cJSON_AddStringToObject(src, "host", host);
     cJSON_AddStringToObject(e, "firstTimestamp", ts);
     cJSON_AddStringToObject(e, "lastTimestamp", ts);
     cJSON_AddNumberToObject(e, "count", 1);
     cJSON_AddStringToObject(e, "reportingComponent", component);
-    cJSON_AddStringToObject(e, "reportingInstance", "");
+    cJSON_AddStringToObject(e, "reportingInstance", host ? host : "");
     static const fa_sim_ctl eventer = {.name = "event-recorder"};
     fa_sim_write(f, &eventer, "POST", "events", ns ? ns : "default", NULL, NULL, NULL, e, NULL);
     cJSON_Delete(e);

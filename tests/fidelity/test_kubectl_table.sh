@@ -112,6 +112,15 @@ check_line "events -o wide header" \
 check_line "events -o wide row" \
   "$AGE Normal Scheduled pod/app-backend-$POD default-scheduler Successfully assigned ithome/app-backend-$POD to kind-control-plane $AGE 1 app-backend-$POD\.[0-9a-f]+" \
   $K get events $NS -o wide
+check_line "events -o wide: the kubelet's events name its node" \
+  "$AGE Normal Started pod/app-backend-$POD kubelet, kind-control-plane Started container apps $AGE 1 app-backend-$POD\.[0-9a-f]+" \
+  $K get events $NS -o wide
+# the simulated node, as kind's
+check_line "nodes: kind's control-plane node, Ready" "kind-control-plane Ready control-plane $AGE v1.32.0" $K get nodes
+check_line "nodes -o wide: its internal IP" \
+  "kind-control-plane Ready control-plane $AGE v1.32.0 172.18.0.2 <none> Debian GNU/Linux 12 \(bookworm\) [^ ]+ containerd://[0-9.]+" \
+  $K get nodes -o wide
+check_eq "the node carries the seed's ingress-ready label" "true" $K get node kind-control-plane -o 'jsonpath={.metadata.labels.ingress-ready}'
 
 # get -w: the table, then one row per change, the header once
 $K get deploy app-backend $NS -w >"$WORK/watch.out" 2>&1 &
