@@ -1,7 +1,11 @@
 /* admit.c: what happens to an object on its way in: decoding the body, the shape checks a typed
- * decoder would make (400), validation (422), and the defaults a real server fills in. */
+ * decoder would make (400), validation (422), and the defaults a real server fills in. Custom
+ * resources are decoded and validated with their CRD version's structural schema (schema.c):
+ * unknown fields pruned, refused (?fieldValidation=Strict) or warned about (Warn, the default),
+ * wrong values refused with every cause; a CRD's own schemas must be structural. */
 #include "fakeapi/protobuf.h"
 #include "fakeapi/internal.h"
+#include "fakeapi/schema.h"
 
 #include "common/podspec.h"
 #include "common/yaml.h"
@@ -103,6 +107,205 @@ static bool label_key_ok(const char *k)
     return *name && label_value_ok(name);
 }
 
+/* ---- custom resources: the structural schema ---- */
+
+void fa_warn(fa_req *r, const char *text)
+{
+    co_buf b = {0};
+    co_buf_adds(&b, "299 - \""); /* apimachinery net.NewWarningHeader: code, agent "-", quoted text */
+    for (const char *p = text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            co_buf_addc(&b, '\\');
+        co_buf_addc(&b, *p == '\n' ? ' ' : *p);
+    }
+    co_buf_addc(&b, '"');
+    const char *w = co_buf_str(&b);
+    size_t have = strlen(r->warnings), n = strlen(w);
+    bool seen = false; /* the apiserver sends a warning once */
+    for (const char *line = r->warnings; *line && !seen;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        seen = len == n && !strncmp(line, w, n);
+        line += len + (nl ? 1 : 0);
+    }
+    if (!seen && have + n + 2 <= sizeof r->warnings) {
+        if (have)
+            r->warnings[have++] = '\n';
+        memcpy(r->warnings + have, w, n + 1);
+    }
+    co_buf_free(&b);
+}
+
+/* A Status object in the apiserver's field order. */
+static cJSON *status_object(const char *reason, const char *message)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "kind", "Status");
+    cJSON_AddStringToObject(s, "apiVersion", "v1");
+    cJSON_AddObjectToObject(s, "metadata");
+    cJSON_AddStringToObject(s, "status", "Failure");
+    cJSON_AddStringToObject(s, "message", message);
+    cJSON_AddStringToObject(s, "reason", reason);
+    return s;
+}
+
+/* 422 Invalid with every cause (apimachinery errors.NewInvalid): "<qualified kind> \"name\" is
+ * invalid: <aggregate>", details {name, group, kind, causes}. group/kind "" for a GroupKind{}. */
+static enum MHD_Result invalid_causes(fa_req *r, const char *group, const char *kind, const char *name,
+                                      const fa_schema_result *res)
+{
+    co_buf m = {0};
+    char *agg = fa_schema_aggregate(res);
+    co_buf_printf(&m, "%s%s%s \"%s\" is invalid: %s", kind, *group ? "." : "", group, name ? name : "", agg);
+    free(agg);
+    cJSON *s = status_object("Invalid", co_buf_str(&m));
+    co_buf_free(&m);
+    cJSON *d = cJSON_AddObjectToObject(s, "details");
+    if (name && *name)
+        cJSON_AddStringToObject(d, "name", name);
+    if (*group)
+        cJSON_AddStringToObject(d, "group", group);
+    if (*kind)
+        cJSON_AddStringToObject(d, "kind", kind);
+    cJSON *causes = cJSON_AddArrayToObject(d, "causes");
+    for (size_t i = 0; i < res->nerrors; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "reason", res->errors[i].reason);
+        cJSON_AddStringToObject(c, "message", res->errors[i].detail);
+        cJSON_AddStringToObject(c, "field", res->errors[i].field);
+        cJSON_AddItemToArray(causes, c);
+    }
+    cJSON_AddNumberToObject(s, "code", 422);
+    enum MHD_Result ret = fa_reply_json(r, 422, s);
+    cJSON_Delete(s);
+    return ret;
+}
+
+/* 422 Invalid with one cause (field, reason and detail as given; detail is taken). */
+static enum MHD_Result invalid_one(fa_req *r, const char *group, const char *kind, const char *field,
+                                   const char *reason, char *detail)
+{
+    fa_schema_result one = {0};
+    one.errors = calloc(1, sizeof *one.errors);
+    if (!one.errors)
+        abort();
+    one.nerrors = one.errcap = 1;
+    one.errors[0] = (fa_schema_error){strdup(field), reason, detail};
+    enum MHD_Result ret = invalid_causes(r, group, kind, "", &one);
+    fa_schema_result_free(&one);
+    return ret;
+}
+
+/* A decoding failure: 400 "<Kind> in version ... cannot be handled as a <Kind>: <err>" for a
+ * create or update; for a patch the apiserver decodes the patched object and answers 422 with
+ * field "patch" and the patched JSON as the value (handlers/patch.go applyPatchToCurrentObject). */
+static enum MHD_Result decode_failure(fa_req *r, const char *kind, const char *version, const char *patched_json,
+                                      const char *err)
+{
+    if (!strcmp(r->method, "PATCH")) {
+        co_buf d = {0};
+        char *q = fa_schema_go_quote(patched_json);
+        co_buf_printf(&d, "Invalid value: %s: %s", q, err);
+        free(q);
+        return invalid_one(r, "", "", "patch", "FieldValueInvalid", co_buf_take(&d));
+    }
+    return fa_error(r, 400, "BadRequest", "%s in version \"%s\" cannot be handled as a %s: %s", kind, version, kind, err);
+}
+
+/* Decodes a custom resource with its version's schema (unknown fields: pruned, or an error with
+ * fieldValidation=Strict, or warnings with Warn, the default). 0, or -1 with the response queued. */
+static int decode_custom(fa_req *r, cJSON *obj, const char *directive, enum MHD_Result *ret)
+{
+    const fa_resource *res = r->res;
+    bool report = strcmp(directive, "Ignore") != 0;
+    char *before = report && !strcmp(r->method, "PATCH") ? fa_schema_go_json(obj) : NULL;
+    const char *av = cj_str(obj, "apiVersion"), *slash = av ? strrchr(av, '/') : NULL;
+    char version[128];
+    snprintf(version, sizeof version, "%s", slash ? slash + 1 : res->version);
+    fa_schema_result dec = {0};
+    fa_schema_decode(res->schema, res->preserve_unknown, obj, &dec);
+    int rc = 0;
+    if (dec.decode_error) {
+        *ret = decode_failure(r, res->kind, version, before ? before : "", dec.decode_error);
+        rc = -1;
+    } else if (report && dec.nunknown) {
+        co_buf e = {0};
+        for (size_t i = 0; i < dec.nunknown; i++) {
+            if (!strcmp(directive, "Warn")) {
+                co_buf w = {0};
+                co_buf_printf(&w, "unknown field \"%s\"", dec.unknown[i]);
+                fa_warn(r, co_buf_str(&w));
+                co_buf_free(&w);
+            } else {
+                co_buf_printf(&e, "%sunknown field \"%s\"", i ? ", " : "strict decoding error: ", dec.unknown[i]);
+            }
+        }
+        if (e.len) {
+            *ret = decode_failure(r, res->kind, version, before ? before : "", co_buf_str(&e));
+            rc = -1;
+        }
+        co_buf_free(&e);
+    }
+    free(before);
+    fa_schema_result_free(&dec);
+    return rc;
+}
+
+/* Validates a custom resource against its schema and the scale subresource's rules (422). */
+static int validate_custom(fa_req *r, const cJSON *obj, const char *name, enum MHD_Result *ret)
+{
+    const fa_resource *res = r->res;
+    bool status_write = r->sub && !strcmp(r->sub, "status");
+    fa_schema_part part = status_write ? FA_SCHEMA_STATUS_ONLY : res->has_status ? FA_SCHEMA_SKIP_STATUS : FA_SCHEMA_WHOLE;
+    fa_schema_result v = {0};
+    if (res->schema)
+        fa_schema_validate(res->schema, obj, part, &v);
+    if (res->has_scale) {
+        /* the status paths are checked on the status the write leaves (a main-resource write keeps
+         * the stored one, already checked when it was written) */
+        bool status_paths = part != FA_SCHEMA_SKIP_STATUS;
+        fa_schema_validate_scale(obj, status_write ? NULL : res->scale_spec, status_paths ? res->scale_status : NULL,
+                                 status_paths ? res->scale_selector : NULL, &v);
+    }
+    if (res->schema)
+        fa_schema_validate_embedded(res->schema, obj, part, &v);
+    int rc = 0;
+    if (v.nerrors) {
+        *ret = invalid_causes(r, res->group, res->kind, name, &v);
+        rc = -1;
+    }
+    fa_schema_result_free(&v);
+    return rc;
+}
+
+/* A CRD's own schemas must be structural (the part of apiextensions' CRD validation that looks
+ * at spec.versions[*].schema.openAPIV3Schema). */
+static int validate_crd_schemas(fa_req *r, const cJSON *crd, const char *name, enum MHD_Result *ret)
+{
+    fa_schema_result v = {0};
+    int i = 0;
+    const cJSON *ver;
+    cJSON_ArrayForEach(ver, cj_get(crd, "spec.versions"))
+    {
+        const cJSON *sch = cJSON_IsObject(ver) ? cJSON_GetObjectItemCaseSensitive(ver, "schema") : NULL;
+        const cJSON *oa = cJSON_IsObject(sch) ? cJSON_GetObjectItemCaseSensitive(sch, "openAPIV3Schema") : NULL;
+        char path[96];
+        snprintf(path, sizeof path, "spec.versions[%d].schema.openAPIV3Schema", i++);
+        if (oa && !v.decode_error)
+            fa_schema_check_crd(oa, path, &v);
+    }
+    int rc = 0;
+    if (v.decode_error) {
+        *ret = decode_failure(r, "CustomResourceDefinition", "v1", "", v.decode_error);
+        rc = -1;
+    } else if (v.nerrors) {
+        *ret = invalid_causes(r, "apiextensions.k8s.io", "CustomResourceDefinition", name, &v);
+        rc = -1;
+    }
+    fa_schema_result_free(&v);
+    return rc;
+}
+
 /* Shape checks a typed decoder would make (400), then value checks (422). Returns 0 when the
  * object is acceptable; otherwise the error response has been queued in *ret. */
 int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
@@ -127,6 +330,25 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
     cj_set_first(obj, "kind", cJSON_CreateString(res->kind));
     cj_set_first(obj, "apiVersion", apiversion);
 
+    /* ?fieldValidation: Strict, Warn (the default since it went GA) or Ignore */
+    const char *directive = fa_arg(r, "fieldValidation");
+    if (directive && *directive && strcmp(directive, "Ignore") && strcmp(directive, "Warn") &&
+        strcmp(directive, "Strict")) {
+        co_buf d = {0};
+        char *q = fa_schema_go_quote(directive);
+        co_buf_printf(&d, "Unsupported value: %s: supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"", q);
+        free(q);
+        const char *opts = !strcmp(r->method, "POST") ? "CreateOptions" : !strcmp(r->method, "PUT") ? "UpdateOptions"
+                                                                                                     : "PatchOptions";
+        *ret = invalid_one(r, "meta.k8s.io", opts, "fieldValidation", "FieldValueNotSupported", co_buf_take(&d));
+        return -1;
+    }
+    if (!directive || !*directive)
+        directive = "Warn";
+    /* a custom resource with a schema: spec and status are checked by the schema (422), not by
+     * a typed decoder */
+    bool schema_checked = !res->builtin && res->schema;
+
     static const struct { const char *path; int type; const char *go; } shapes[] = {
         {"metadata", cJSON_Object, "v1.ObjectMeta"},
         {"metadata.name", cJSON_String, "string"},
@@ -142,6 +364,8 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
         {"status", cJSON_Object, "status"},
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        if (schema_checked && strncmp(shapes[i].path, "metadata", 8))
+            continue;
         cJSON *v = cj_get(obj, shapes[i].path);
         if (v && !cJSON_IsNull(v) && !(v->type & shapes[i].type)) {
             *ret = fa_error(r, 400, "BadRequest",
@@ -165,6 +389,8 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
             }
         }
     }
+    if (!res->builtin && decode_custom(r, obj, directive, ret) != 0)
+        return -1;
     const char *name = cj_str(obj, "metadata.name");
     if (name && !valid_name(res, name, detail, sizeof detail)) {
         *ret = fa_invalid(r, name, "metadata.name", "FieldValueInvalid", detail);
@@ -212,6 +438,11 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
         *ret = fa_invalid(r, name, "spec.containers", "FieldValueRequired", "Required value");
         return -1;
     }
+    if (!res->builtin && validate_custom(r, obj, name ? name : (r->name ? r->name : ""), ret) != 0)
+        return -1;
+    if (!strcmp(res->key, "customresourcedefinitions.apiextensions.k8s.io") && !(r->sub && !strcmp(r->sub, "status")) &&
+        validate_crd_schemas(r, obj, name ? name : "", ret) != 0)
+        return -1;
     return 0;
 }
 
@@ -300,6 +531,13 @@ void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
             cJSON_AddItemToArray(ips, cJSON_CreateString(buf));
             cj_set(spec, "clusterIPs", ips);
         }
+        if (type && strcmp(type, "ExternalName")) { /* a single-stack IPv4 cluster, as kind's */
+            cJSON *fams = cJSON_CreateArray();
+            cJSON_AddItemToArray(fams, cJSON_CreateString("IPv4"));
+            set_default(spec, "ipFamilies", fams);
+            set_default(spec, "ipFamilyPolicy", cJSON_CreateString("SingleStack"));
+            set_default(spec, "internalTrafficPolicy", cJSON_CreateString("Cluster"));
+        }
         bool node_port = type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer"));
         int port_index = 0;
         cJSON *p;
@@ -318,18 +556,19 @@ void fa_defaults(fakeapi *f, const fa_resource *res, cJSON *obj)
         cJSON *st = cJSON_CreateObject();
         cJSON_AddObjectToObject(st, "loadBalancer");
         cj_set(obj, "status", st);
+    } else if (!strcmp(k, "secrets")) {
+        set_default(obj, "type", cJSON_CreateString("Opaque"));
     } else if (!strcmp(k, "deployments.apps")) {
         cJSON *spec = cj_obj(obj, "spec");
         set_default(spec, "replicas", cJSON_CreateNumber(1));
         set_default(spec, "revisionHistoryLimit", cJSON_CreateNumber(10));
         set_default(spec, "progressDeadlineSeconds", cJSON_CreateNumber(600));
-        if (!cJSON_GetObjectItemCaseSensitive(spec, "strategy")) {
-            cJSON *s = cJSON_CreateObject();
-            cJSON_AddStringToObject(s, "type", "RollingUpdate");
-            cJSON *ru = cJSON_AddObjectToObject(s, "rollingUpdate");
-            cJSON_AddStringToObject(ru, "maxSurge", "25%");
-            cJSON_AddStringToObject(ru, "maxUnavailable", "25%");
-            cJSON_AddItemToObject(spec, "strategy", s);
+        cJSON *strategy = cj_obj(spec, "strategy"); /* SetDefaults_Deployment: "strategy": {} too */
+        set_default(strategy, "type", cJSON_CreateString("RollingUpdate"));
+        if (cj_streq(cj_str(strategy, "type"), "RollingUpdate")) {
+            cJSON *ru = cj_obj(strategy, "rollingUpdate");
+            set_default(ru, "maxSurge", cJSON_CreateString("25%"));
+            set_default(ru, "maxUnavailable", cJSON_CreateString("25%"));
         }
         cJSON *tspec = cj_get(obj, "spec.template.spec");
         if (cJSON_IsObject(tspec))

@@ -69,6 +69,10 @@ typedef struct {
     const char *ns, *name, *sub; /* point into path */
     char *path;
     bool watch_path; /* legacy /watch/ prefix */
+    /* Warning response headers (RFC 7234 warn-values: `299 - "text"`), one per line; fa_reply
+     * sends each as a Warning header (admission adds them: unknown fields under
+     * fieldValidation=Warn) */
+    char warnings[4096];
 } fa_req;
 
 /* Responses (server.c). Each returns an MHD result for the access handler. */
@@ -80,6 +84,8 @@ enum MHD_Result fa_error(fa_req *r, unsigned code, const char *reason, const cha
 enum MHD_Result fa_invalid(fa_req *r, const char *name, const char *field, const char *cause_reason,
                            const char *detail);
 const char *fa_arg(fa_req *r, const char *key);
+/* Adds a Warning header to r's response (admit.c): text as the apiserver's warning.AddWarning. */
+void fa_warn(fa_req *r, const char *text);
 /* The request's media type, lower-cased and without parameters ("application/json" if none). */
 const char *fa_content_type(fa_req *r, char *buf, size_t n);
 /* The server clock's now as RFC 3339 (buf holds 32 bytes). */

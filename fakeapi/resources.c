@@ -136,6 +136,7 @@ static void resource_free(fa_resource *r)
     free_list(r->short_names);
     free_list(r->categories);
     cJSON_Delete(r->printer_columns);
+    cJSON_Delete(r->schema);
     free(r->crd_name);
     free(r);
 }
@@ -336,6 +337,16 @@ int fa_registry_add_crd(fa_registry *r, const cJSON *crd, char *err, size_t errl
         res->fields = res->namespaced ? fields_basic : fields_namespace;
         const cJSON *cols = cJSON_GetObjectItemCaseSensitive(v, "additionalPrinterColumns");
         res->printer_columns = cJSON_IsArray(cols) ? cJSON_Duplicate(cols, 1) : NULL;
+        /* the structural schema the API server validates and prunes this version with (the
+         * per-version one, or v1beta1's spec.validation for all versions) */
+        const cJSON *schema = cj_get(v, "schema");
+        schema = cJSON_IsObject(schema) ? cJSON_GetObjectItemCaseSensitive(schema, "openAPIV3Schema") : NULL;
+        if (!cJSON_IsObject(schema)) {
+            schema = cj_get(crd, "spec.validation");
+            schema = cJSON_IsObject(schema) ? cJSON_GetObjectItemCaseSensitive(schema, "openAPIV3Schema") : NULL;
+        }
+        res->schema = cJSON_IsObject(schema) ? cJSON_Duplicate(schema, 1) : NULL;
+        res->preserve_unknown = cJSON_IsTrue(cj_get(crd, "spec.preserveUnknownFields"));
         res->crd_name = strdup(name);
         push(r, res);
     }

@@ -28,6 +28,8 @@ typedef struct fa_resource {
     const char *const *fields; /* supported field selectors, NULL-terminated */
     cJSON *printer_columns;    /* CRD additionalPrinterColumns, or NULL */
     char *crd_name;            /* set for CRD-registered kinds */
+    cJSON *schema;             /* the version's schema.openAPIV3Schema (a copy), or NULL: no validation */
+    bool preserve_unknown;     /* the CRD's spec.preserveUnknownFields: nothing is pruned */
 } fa_resource;
 
 typedef struct fa_registry fa_registry;

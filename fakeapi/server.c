@@ -36,6 +36,16 @@ enum MHD_Result fa_reply(fa_req *r, unsigned code, char *json_owned)
         MHD_create_response_from_buffer(strlen(json_owned), json_owned, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json");
     MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
+    /* one Warning header per line admission recorded (fa_warn) */
+    for (const char *w = r->warnings; *w;) {
+        const char *nl = strchr(w, '\n');
+        size_t n = nl ? (size_t)(nl - w) : strlen(w);
+        char line[sizeof r->warnings];
+        memcpy(line, w, n);
+        line[n] = 0;
+        MHD_add_response_header(resp, "Warning", line);
+        w += n + (nl ? 1 : 0);
+    }
     enum MHD_Result ret = MHD_queue_response(r->conn, code, resp);
     MHD_destroy_response(resp);
     return ret;

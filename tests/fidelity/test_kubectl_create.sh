@@ -51,6 +51,7 @@ check_eq "secret data decodes" "s3cr3t" \
 check "create secret generic --type" "secret/basic created" \
   $K create secret generic basic -n ithome --type=kubernetes.io/basic-auth --from-literal=username=u --from-literal=password=p
 check_eq "secret type" '"kubernetes.io/basic-auth"' jqget secret basic ithome '.type'
+check_eq "a secret without a type is Opaque" '"Opaque"' jqget secret app-secret ithome '.type'
 
 # serviceaccount
 check "create serviceaccount" "serviceaccount/app-sa created" $K create serviceaccount app-sa -n ithome
@@ -79,12 +80,17 @@ check "create deployment with a command and a port" "deployment.apps/web created
   $K create deployment web -n ithome --image=nginx --port=8080 -- /bin/sh -c 'echo hi'
 check_eq "its container" '{"command":["/bin/sh","-c","echo hi"],"ports":[{"containerPort":8080,"protocol":"TCP"}]}' \
   jqget deployment web ithome '.spec.template.spec.containers[0] | {command, ports}'
+check_eq "its strategy ({} as sent) defaulted as SetDefaults_Deployment does" \
+  '{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"},"type":"RollingUpdate"}' \
+  bash -c "$K get deployment web -n ithome -o json | jq -cS .spec.strategy"
 
 # service: the port's targetPort is an IntOrString
 check "create service clusterip --tcp" "service/app created" \
   $K create service clusterip app -n ithome --tcp=80:8080
 check_eq "service spec" '{"type":"ClusterIP","selector":{"app":"app"},"ports":[{"name":"80-8080","port":80,"protocol":"TCP","targetPort":8080}],"clusterIP":true}' \
   jqget service app ithome '.spec | {type, selector, ports, clusterIP: (.clusterIP | startswith("10.96."))}'
+check_eq "service defaults of a single-stack cluster" '{"ipFamilies":["IPv4"],"ipFamilyPolicy":"SingleStack","internalTrafficPolicy":"Cluster","sessionAffinity":"None"}' \
+  jqget service app ithome '.spec | {ipFamilies, ipFamilyPolicy, internalTrafficPolicy, sessionAffinity}'
 check "create service nodeport with a named targetPort" "service/np created" \
   $K create service nodeport np -n ithome --tcp=80:http --node-port=30080
 check_eq "nodeport spec" '{"type":"NodePort","ports":[{"name":"80-http","nodePort":30080,"port":80,"protocol":"TCP","targetPort":"http"}]}' \
