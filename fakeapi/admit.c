@@ -136,19 +136,6 @@ void fa_warn(fa_req *r, const char *text)
     co_buf_free(&b);
 }
 
-/* A Status object in the apiserver's field order. */
-static cJSON *status_object(const char *reason, const char *message)
-{
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "kind", "Status");
-    cJSON_AddStringToObject(s, "apiVersion", "v1");
-    cJSON_AddObjectToObject(s, "metadata");
-    cJSON_AddStringToObject(s, "status", "Failure");
-    cJSON_AddStringToObject(s, "message", message);
-    cJSON_AddStringToObject(s, "reason", reason);
-    return s;
-}
-
 /* 422 Invalid with every cause (apimachinery errors.NewInvalid): "<qualified kind> \"name\" is
  * invalid: <aggregate>", details {name, group, kind, causes}. group/kind "" for a GroupKind{}. */
 static enum MHD_Result invalid_causes(fa_req *r, const char *group, const char *kind, const char *name,
@@ -158,9 +145,7 @@ static enum MHD_Result invalid_causes(fa_req *r, const char *group, const char *
     char *agg = fa_schema_aggregate(res);
     co_buf_printf(&m, "%s%s%s \"%s\" is invalid: %s", kind, *group ? "." : "", group, name ? name : "", agg);
     free(agg);
-    cJSON *s = status_object("Invalid", co_buf_str(&m));
-    co_buf_free(&m);
-    cJSON *d = cJSON_AddObjectToObject(s, "details");
+    cJSON *d = cJSON_CreateObject();
     if (name && *name)
         cJSON_AddStringToObject(d, "name", name);
     if (*group)
@@ -175,7 +160,8 @@ static enum MHD_Result invalid_causes(fa_req *r, const char *group, const char *
         cJSON_AddStringToObject(c, "field", res->errors[i].field);
         cJSON_AddItemToArray(causes, c);
     }
-    cJSON_AddNumberToObject(s, "code", 422);
+    cJSON *s = fa_status(422, "Invalid", co_buf_str(&m), d);
+    co_buf_free(&m);
     enum MHD_Result ret = fa_reply_json(r, 422, s);
     cJSON_Delete(s);
     return ret;

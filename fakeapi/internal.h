@@ -78,6 +78,9 @@ typedef struct {
 /* Responses (server.c). Each returns an MHD result for the access handler. */
 enum MHD_Result fa_reply(fa_req *r, unsigned code, char *json_owned);
 enum MHD_Result fa_reply_json(fa_req *r, unsigned code, const cJSON *doc);
+/* A Status object (kind, apiVersion, metadata, status, message, reason, details, code: the
+ * apiserver's field order). details is taken; NULL or empty leaves it out. */
+cJSON *fa_status(unsigned code, const char *reason, const char *msg, cJSON *details);
 enum MHD_Result fa_error(fa_req *r, unsigned code, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* 422 Invalid: "<Kind> \"name\" is invalid: <field>: <detail>" with one cause. */

@@ -932,18 +932,12 @@ static int match_pdb(void *ud, const char *ns, const char *name, const char *jso
 /* 429 TooManyRequests with one DisruptionBudget cause, as checkAndDecrement answers. */
 static enum MHD_Result too_many(fa_req *r, const char *cause)
 {
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "kind", "Status");
-    cJSON_AddStringToObject(s, "apiVersion", "v1");
-    cJSON_AddObjectToObject(s, "metadata");
-    cJSON_AddStringToObject(s, "status", "Failure");
-    cJSON_AddStringToObject(s, "message", "Cannot evict pod as it would violate the pod's disruption budget.");
-    cJSON_AddStringToObject(s, "reason", "TooManyRequests");
     cJSON *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "reason", "DisruptionBudget");
     cJSON_AddStringToObject(c, "message", cause);
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(s, "details"), "causes"), c);
-    cJSON_AddNumberToObject(s, "code", 429);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(d, "causes"), c);
+    cJSON *s = fa_status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.", d);
     enum MHD_Result ret = fa_reply_json(r, 429, s);
     cJSON_Delete(s);
     return ret;

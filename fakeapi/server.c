@@ -56,7 +56,7 @@ enum MHD_Result fa_reply_json(fa_req *r, unsigned code, const cJSON *doc)
     return fa_reply(r, code, cJSON_PrintUnformatted(doc));
 }
 
-static cJSON *status_doc(unsigned code, const char *reason, const char *msg)
+cJSON *fa_status(unsigned code, const char *reason, const char *msg, cJSON *details)
 {
     cJSON *s = cJSON_CreateObject();
     cJSON_AddStringToObject(s, "kind", "Status");
@@ -65,6 +65,10 @@ static cJSON *status_doc(unsigned code, const char *reason, const char *msg)
     cJSON_AddStringToObject(s, "status", "Failure");
     cJSON_AddStringToObject(s, "message", msg);
     cJSON_AddStringToObject(s, "reason", reason);
+    if (details && details->child)
+        cJSON_AddItemToObject(s, "details", details);
+    else
+        cJSON_Delete(details);
     cJSON_AddNumberToObject(s, "code", code);
     return s;
 }
@@ -76,16 +80,16 @@ enum MHD_Result fa_error(fa_req *r, unsigned code, const char *reason, const cha
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    cJSON *s = status_doc(code, reason, msg);
     /* details name the object for the errors about one object, as the apiserver does */
+    cJSON *d = NULL;
     if (r->res && (code == 404 || code == 409 || code == 403) && r->name) {
-        cJSON *d = cJSON_CreateObject();
+        d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", r->name);
         if (*r->res->group)
             cJSON_AddStringToObject(d, "group", r->res->group);
         cJSON_AddStringToObject(d, "kind", r->res->plural);
-        cJSON_AddItemToObject(s, "details", d);
     }
+    cJSON *s = fa_status(code, reason, msg, d);
     enum MHD_Result ret = fa_reply_json(r, code, s);
     cJSON_Delete(s);
     return ret;
@@ -101,7 +105,6 @@ enum MHD_Result fa_invalid(fa_req *r, const char *name, const char *field, const
     else
         snprintf(qkind, sizeof qkind, "%s", res ? res->kind : "Object");
     snprintf(msg, sizeof msg, "%s \"%s\" is invalid: %s: %s", qkind, name ? name : "", field, detail);
-    cJSON *s = status_doc(422, "Invalid", msg);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name ? name : "");
     if (res && *res->group)
@@ -112,7 +115,7 @@ enum MHD_Result fa_invalid(fa_req *r, const char *name, const char *field, const
     cJSON_AddStringToObject(cause, "message", detail);
     cJSON_AddStringToObject(cause, "field", field);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(d, "causes"), cause);
-    cJSON_AddItemToObject(s, "details", d);
+    cJSON *s = fa_status(422, "Invalid", msg, d);
     enum MHD_Result ret = fa_reply_json(r, 422, s);
     cJSON_Delete(s);
     return ret;

@@ -247,18 +247,7 @@ static enum MHD_Result reply_fault(fa_req *r, const rule *ru, req_view *v)
     }
     if (ru->message && ru->code != 500)
         snprintf(msg, sizeof msg, "%s", ru->message);
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "kind", "Status");
-    cJSON_AddStringToObject(s, "apiVersion", "v1");
-    cJSON_AddObjectToObject(s, "metadata");
-    cJSON_AddStringToObject(s, "status", "Failure");
-    cJSON_AddStringToObject(s, "message", msg);
-    cJSON_AddStringToObject(s, "reason", reason);
-    if (cJSON_GetArraySize(details) > 0)
-        cJSON_AddItemToObject(s, "details", details);
-    else
-        cJSON_Delete(details);
-    cJSON_AddNumberToObject(s, "code", ru->code);
+    cJSON *s = fa_status(ru->code, reason, msg, details);
     char *json = cJSON_PrintUnformatted(s);
     cJSON_Delete(s);
     if (!r->conn)
