@@ -6,6 +6,9 @@
  *                 same byte size (the HTTP and loopback cost alone);
  *   CREATE, PATCH raw SQLite, one transaction per INSERT/UPDATE of the same JSON, in the same
  *                 durability mode as the store;
+ *   as Table      the same GET answered as JSON by the same server;
+ *   PATCH rollout the same patches on a server whose Rollout CRD's schema prunes and validates
+ *                 nothing (x-kubernetes-preserve-unknown-fields);
  *   WATCH         a bare libmicrohttpd fan-out server: the same POSTs append an event line of the
  *                 same size to an in-memory log and resume every suspended chunked response.
  *
@@ -14,6 +17,9 @@
  * idle streams cost nothing while one of them is busy. */
 #include "bench/bench.h"
 #include "common/buf.h"
+#include "common/file.h"
+#include "common/json.h"
+#include "common/yaml.h"
 #include "fakeapi/fakeapi.h"
 
 #include <arpa/inet.h>
@@ -39,6 +45,10 @@
 #define WATCHERS 100
 #define LIST_ITEMS 100
 #define TMPFS_MAGIC_NUMBER 0x01021994
+
+/* What kubectl get sends to be answered meta.k8s.io Tables. */
+#define KUBECTL_TABLE_ACCEPT                                                                                          \
+    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 
 /* 64 bytes: every benchmark ConfigMap carries four of these as data values. */
 #define PAYLOAD "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -166,7 +176,7 @@ static void print_table(void)
 typedef struct {
     CURL *h;
     co_buf resp;
-    struct curl_slist *json, *merge;
+    struct curl_slist *json, *merge, *table;
     char err[CURL_ERROR_SIZE];
 } client;
 
@@ -176,10 +186,10 @@ static size_t collect(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-static struct curl_slist *headers(const char *content_type)
+static struct curl_slist *headers(const char *header)
 {
     /* "Expect:" stops curl from waiting for 100-continue before larger bodies */
-    struct curl_slist *h = curl_slist_append(NULL, content_type);
+    struct curl_slist *h = curl_slist_append(NULL, header);
     return curl_slist_append(h, "Expect:");
 }
 
@@ -191,6 +201,7 @@ static void client_init(client *c)
         die("curl_easy_init");
     c->json = headers("Content-Type: application/json");
     c->merge = headers("Content-Type: application/merge-patch+json");
+    c->table = headers("Accept: " KUBECTL_TABLE_ACCEPT);
     curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c->h, CURLOPT_WRITEDATA, &c->resp);
     curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, c->err);
@@ -203,11 +214,13 @@ static void client_free(client *c)
     curl_easy_cleanup(c->h);
     curl_slist_free_all(c->json);
     curl_slist_free_all(c->merge);
+    curl_slist_free_all(c->table);
     co_buf_free(&c->resp);
 }
 
-/* Sends one request (a body makes it a POST, or `method`); dies unless it is answered `want`.
- * The response is in c->resp. Returns how long the exchange took, in ns. */
+/* Sends one request (a body makes it a POST, or `method`; else a GET) with the headers `hdr`
+ * (may be NULL); dies unless it is answered `want`. The response is in c->resp. Returns how long
+ * the exchange took, in ns. */
 static int64_t request(client *c, const char *method, const char *url, struct curl_slist *hdr, const char *body,
                        long want)
 {
@@ -219,12 +232,11 @@ static int64_t request(client *c, const char *method, const char *url, struct cu
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, strcmp(method, "POST") ? method : (const char *)NULL);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
     } else {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, (const char *)NULL);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
     }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
     int64_t t0 = now_ns();
     CURLcode rc = curl_easy_perform(h);
     int64_t dt = now_ns() - t0;
@@ -833,7 +845,7 @@ static measure run_fanout(const char *watch_url, const char *write_url, long m, 
 /* Maximum operations per run (writes for the fan-out rows), and the time after which a run stops
  * early; a ceiling runs as many operations as the run it is set against. */
 typedef struct {
-    long get, list, create_mem, create_file, patch, fan_b2b, fan_paced;
+    long get, list, create_mem, create_file, patch, rollout, fan_b2b, fan_paced;
     int64_t budget_ns;
 } plan;
 
@@ -855,7 +867,7 @@ static void cleanup_tmpdir(void)
 static void usage(FILE *out)
 {
     fprintf(out, "usage: bench_fakeapi [--quick] [--dir DIR]\n"
-                 "  --quick    a tenth of the default counts and time budget (~3 s instead of ~30 s)\n"
+                 "  --quick    a tenth of the default counts and time budget (~4 s instead of ~40 s)\n"
                  "  --dir DIR  where the file-store runs put their databases (default $TMPDIR or /tmp)\n");
 }
 
@@ -876,6 +888,13 @@ static void print_header(const plan *p, const char *dir)
            "             file: WAL + synchronous=FULL, in %s%s).\n"
            "             The store writes two rows (object, event log) per commit.\n"
            "  PATCH      raw SQLite UPDATE of the same JSON in one row, one transaction each, \":memory:\".\n"
+           "  as Table   the same GET with kubectl's Accept header (a meta.k8s.io/v1 Table), set against the GET\n"
+           "             as JSON on the same server: what server-side printing costs.\n"
+           "  PATCH rollout\n"
+           "             merge patches of a canary Rollout (spec: a pod template annotation; status: the\n"
+           "             controller's status through /status), Cutover's Rollout CRD installed (deploy/crds).\n"
+           "             Ceiling: the same patches on a server whose CRD's schema is {type: object,\n"
+           "             x-kubernetes-preserve-unknown-fields: true}: what pruning and validation cost.\n"
            "  WATCH      %d watchers stream ?watch=1 from the current resourceVersion; the writer POSTs ConfigMaps\n"
            "             back to back (next write once the last is answered) or paced (next write once every\n"
            "             watcher has the last). ops/s = events delivered per second (count = events);\n"
@@ -897,26 +916,46 @@ static char *dup_resp(const client *c)
     return s;
 }
 
+/* A twentieth of a run of GETs, not measured. */
+static void warm_up(client *c, const char *url, struct curl_slist *hdr, long n, int64_t budget_ns)
+{
+    measure warm = run_requests(c, "GET", url, hdr, NULL, n / 20, budget_ns / 20, 200);
+    measure_free(&warm);
+}
+
 /* GET `url` on fakeapi, then the same on a bare server answering its body. */
 static void bench_read(client *c, const char *url, long n, int64_t budget_ns, const char *what)
 {
     request(c, "GET", url, NULL, NULL, 200);
     char *body = dup_resp(c);
     size_t len = strlen(body);
-    measure warm = run_requests(c, "GET", url, NULL, NULL, n / 20, budget_ns / 20, 200);
-    measure_free(&warm);
+    warm_up(c, url, NULL, n, budget_ns);
     measure ours = run_requests(c, "GET", url, NULL, NULL, n, budget_ns, 200);
     bare *b = bare_start(body, len, 0);
     char bare_url[128];
     snprintf(bare_url, sizeof bare_url, "%s/read", b->url);
-    warm = run_requests(c, "GET", bare_url, NULL, NULL, n / 20, budget_ns / 20, 200);
-    measure_free(&warm);
+    warm_up(c, bare_url, NULL, n, budget_ns);
     measure ceil = run_requests(c, "GET", bare_url, NULL, NULL, ours.count, budget_ns, 200);
     if (c->resp.len != len)
         die("the bare server answered %zu bytes, expected %zu", c->resp.len, len);
     bare_stop(b, c);
     free(body);
     add_row(&ours, &ceil, "%s (%zu B)", what, len);
+}
+
+/* GET `url` on fakeapi with kubectl's Accept header (a meta.k8s.io Table), then the same GET as
+ * JSON. */
+static void bench_table(client *c, const char *url, long n, int64_t budget_ns, const char *what)
+{
+    request(c, "GET", url, c->table, NULL, 200);
+    if (!strstr(c->resp.data, "\"kind\":\"Table\""))
+        die("GET %s as Table: %.300s", url, c->resp.data);
+    size_t len = c->resp.len;
+    warm_up(c, url, c->table, n, budget_ns);
+    measure ours = run_requests(c, "GET", url, c->table, NULL, n, budget_ns, 200);
+    warm_up(c, url, NULL, n, budget_ns);
+    measure ceil = run_requests(c, "GET", url, NULL, NULL, ours.count, budget_ns, 200);
+    add_row(&ours, &ceil, "%s as Table (%zu B)", what, len);
 }
 
 static void bench_reads(client *c, const char *base, const plan *p)
@@ -944,6 +983,8 @@ static void bench_reads(client *c, const char *base, const plan *p)
     char what[64];
     snprintf(what, sizeof what, "LIST %d configmaps", LIST_ITEMS);
     bench_read(c, url, p->list, p->budget_ns, what);
+    bench_table(c, get_url, p->get, p->budget_ns, "GET configmap");
+    bench_table(c, url, p->list, p->budget_ns, what);
 }
 
 /* CREATE ConfigMaps; the ceiling inserts the last created object's JSON as stored. */
@@ -969,6 +1010,130 @@ static void bench_patch(client *c, const char *base, long n, int64_t budget_ns)
     measure ceil = sqlite_ceiling(NULL, stored, ours.count, budget_ns, true);
     free(stored);
     add_row(&ours, &ceil, "PATCH merge label, memory store");
+}
+
+/* ---- custom resources: Cutover's Rollout CRD, with and without its schema ---- */
+
+/* The Rollout of scenarios/manifests/day26-canary.yaml (canary, ingress-nginx traffic routing),
+ * with three replicas. */
+static const char ROLLOUT[] =
+    "{\"apiVersion\":\"argoproj.io/v1alpha1\",\"kind\":\"Rollout\",\"metadata\":{\"name\":\"app-backend\","
+    "\"labels\":{\"app\":\"app-backend\"},\"annotations\":{\"argocd.argoproj.io/sync-wave\":\"0\"}},"
+    "\"spec\":{\"replicas\":3,\"selector\":{\"matchLabels\":{\"app\":\"app-backend\"}},"
+    "\"template\":{\"metadata\":{\"labels\":{\"app\":\"app-backend\"}},\"spec\":{\"containers\":[{"
+    "\"name\":\"apps\",\"image\":\"luciferstut/app-backend-for-ithome2024:latest\",\"imagePullPolicy\":\"Always\","
+    "\"ports\":[{\"containerPort\":8080}],"
+    "\"resources\":{\"requests\":{\"cpu\":\"300m\",\"memory\":\"512Mi\"},\"limits\":{\"cpu\":\"1000m\","
+    "\"memory\":\"768Mi\"}},"
+    "\"startupProbe\":{\"httpGet\":{\"path\":\"/actuator/health/liveness\",\"port\":8080},\"failureThreshold\":6,"
+    "\"periodSeconds\":10},"
+    "\"livenessProbe\":{\"httpGet\":{\"path\":\"/actuator/health/liveness\",\"port\":8080},\"failureThreshold\":3,"
+    "\"periodSeconds\":10},"
+    "\"readinessProbe\":{\"httpGet\":{\"path\":\"/actuator/health/readiness\",\"port\":8080},\"failureThreshold\":3,"
+    "\"periodSeconds\":10}}]}},"
+    "\"strategy\":{\"canary\":{\"canaryService\":\"app-backend-preview\",\"stableService\":\"app-backend-stable\","
+    "\"trafficRouting\":{\"nginx\":{\"stableIngress\":\"primary-ingress\",\"additionalIngressAnnotations\":{"
+    "\"canary-by-header\":\"Canary\",\"canary-by-header-value\":\"true\"}}},"
+    "\"steps\":[{\"setWeight\":10},{\"pause\":{}},{\"setWeight\":33},{\"pause\":{}}]}}}}";
+
+/* A new pod template annotation each time, so that every patch changes the object. */
+static void rollout_patch_body(co_buf *out, long i)
+{
+    co_buf_printf(out, "{\"spec\":{\"template\":{\"metadata\":{\"annotations\":{\"bench/seq\":\"%ld\"}}}}}", i);
+}
+
+/* The status the controller writes while the canary pauses at a step: alternately at step 1
+ * (weight 10) and step 3 (weight 33). */
+static void rollout_status_body(co_buf *out, long i)
+{
+    int step = i % 2 ? 3 : 1, weight = i % 2 ? 33 : 10;
+    co_buf_printf(
+        out,
+        "{\"status\":{\"HPAReplicas\":3,\"replicas\":3,\"updatedReplicas\":1,\"readyReplicas\":3,"
+        "\"availableReplicas\":3,\"currentPodHash\":\"6d4b8f7c9\",\"currentStepHash\":\"5f8d9c7b6\","
+        "\"currentStepIndex\":%d,\"stableRS\":\"7c9f6d5b8\",\"observedGeneration\":\"2\",\"phase\":\"Paused\","
+        "\"message\":\"CanaryPauseStep\",\"selector\":\"app=app-backend\",\"controllerPause\":true,"
+        "\"canary\":{\"weights\":{"
+        "\"canary\":{\"podTemplateHash\":\"6d4b8f7c9\",\"serviceName\":\"app-backend-preview\",\"weight\":%d},"
+        "\"stable\":{\"podTemplateHash\":\"7c9f6d5b8\",\"serviceName\":\"app-backend-stable\",\"weight\":%d}}},"
+        "\"pauseConditions\":[{\"reason\":\"CanaryPauseStep\",\"startTime\":\"2024-10-01T10:00:0%dZ\"}],"
+        "\"conditions\":["
+        "{\"type\":\"Progressing\",\"status\":\"True\",\"reason\":\"ReplicaSetUpdated\","
+        "\"message\":\"ReplicaSet \\\"app-backend-6d4b8f7c9\\\" is progressing.\","
+        "\"lastTransitionTime\":\"2024-10-01T09:59:50Z\",\"lastUpdateTime\":\"2024-10-01T10:00:0%dZ\"},"
+        "{\"type\":\"Available\",\"status\":\"True\",\"reason\":\"AvailableReason\","
+        "\"message\":\"Rollout has minimum availability\","
+        "\"lastTransitionTime\":\"2024-10-01T09:00:00Z\",\"lastUpdateTime\":\"2024-10-01T09:00:00Z\"},"
+        "{\"type\":\"Paused\",\"status\":\"True\",\"reason\":\"RolloutPaused\",\"message\":\"Rollout is paused\","
+        "\"lastTransitionTime\":\"2024-10-01T10:00:0%dZ\",\"lastUpdateTime\":\"2024-10-01T10:00:0%dZ\"}]}}",
+        step, weight, 100 - weight, step, step, step, step);
+}
+
+#define PRESERVE_UNKNOWN_SCHEMA "{\"type\":\"object\",\"x-kubernetes-preserve-unknown-fields\":true}"
+
+/* Cutover's Rollout CRD (deploy/crds/rollout-crd.yaml, read from the source tree) as JSON; without
+ * `schema`, every version's openAPIV3Schema is {type: object, x-kubernetes-preserve-unknown-fields:
+ * true}, which neither prunes nor validates anything. Caller frees. */
+static char *rollout_crd_json(bool schema)
+{
+    char err[256];
+    size_t len;
+    char *yaml = co_read_file(BENCH_ROLLOUT_CRD, 0, &len);
+    if (!yaml)
+        die("%s: %s", BENCH_ROLLOUT_CRD, strerror(errno));
+    cJSON *crd = yaml_parse_one(yaml, len, err, sizeof err);
+    if (!crd)
+        die("%s: %s", BENCH_ROLLOUT_CRD, err);
+    free(yaml);
+    const cJSON *ver;
+    cJSON_ArrayForEach(ver, cj_get(crd, "spec.versions"))
+    {
+        cJSON *sch = cJSON_GetObjectItemCaseSensitive(ver, "schema");
+        if (!cJSON_GetObjectItemCaseSensitive(sch, "openAPIV3Schema"))
+            die("%s: a version without schema.openAPIV3Schema", BENCH_ROLLOUT_CRD);
+        if (!schema)
+            cJSON_ReplaceItemInObjectCaseSensitive(sch, "openAPIV3Schema", cJSON_Parse(PRESERVE_UNKNOWN_SCHEMA));
+    }
+    char *json = cJSON_PrintUnformatted(crd);
+    cJSON_Delete(crd);
+    if (!json)
+        die("out of memory");
+    return json;
+}
+
+/* Merge patches of the Rollout's spec, then of its status through /status, on a fresh fakeapi
+ * with the Rollout CRD installed, with or without its schema. Up to n of each (n_status: of the
+ * status patches); a patch with a field the schema does not know first checks that the server
+ * prunes it (schema) or keeps it (no schema). */
+static void rollout_patches(client *c, bool schema, long n, long n_status, int64_t budget_ns, measure *spec,
+                            measure *status)
+{
+    fakeapi *f = start_fakeapi(c, NULL);
+    char url[512], status_url[600];
+    snprintf(url, sizeof url, "%s/apis/apiextensions.k8s.io/v1/customresourcedefinitions", fakeapi_url(f));
+    char *crd = rollout_crd_json(schema);
+    request(c, "POST", url, c->json, crd, 201);
+    free(crd);
+    snprintf(url, sizeof url, "%s/apis/argoproj.io/v1alpha1/namespaces/" NS "/rollouts", fakeapi_url(f));
+    request(c, "POST", url, c->json, ROLLOUT, 201);
+    snprintf(url, sizeof url, "%s/apis/argoproj.io/v1alpha1/namespaces/" NS "/rollouts/app-backend", fakeapi_url(f));
+    snprintf(status_url, sizeof status_url, "%s/status", url);
+    request(c, "PATCH", url, c->merge, "{\"spec\":{\"benchUnknown\":1}}", 200);
+    if (!strstr(c->resp.data, "benchUnknown") != schema)
+        die("PATCH %s: the unknown field spec.benchUnknown was %s", url, schema ? "kept" : "pruned");
+    request(c, "PATCH", url, c->merge, "{\"spec\":{\"benchUnknown\":null}}", 200);
+    *spec = run_requests(c, "PATCH", url, c->merge, rollout_patch_body, n, budget_ns, 200);
+    *status = run_requests(c, "PATCH", status_url, c->merge, rollout_status_body, n_status, budget_ns, 200);
+    fakeapi_stop(f);
+}
+
+static void bench_rollout(client *c, long n, int64_t budget_ns)
+{
+    measure spec, status, ceil_spec, ceil_status;
+    rollout_patches(c, true, n, n, budget_ns, &spec, &status);
+    rollout_patches(c, false, spec.count, status.count, budget_ns, &ceil_spec, &ceil_status);
+    add_row(&spec, &ceil_spec, "PATCH rollout spec, CRD schema");
+    add_row(&status, &ceil_status, "PATCH rollout status, CRD schema");
 }
 
 /* The fan-out on a fresh fakeapi, then on a bare server whose events are as long and whose
@@ -1019,10 +1184,10 @@ int main(int argc, char **argv)
         }
     }
     plan p = {.get = 20000, .list = 2000, .create_mem = 10000, .create_file = 2000, .patch = 10000,
-              .fan_b2b = 1000, .fan_paced = 500, .budget_ns = 3 * (int64_t)1000000000};
+              .rollout = 5000, .fan_b2b = 1000, .fan_paced = 500, .budget_ns = 3 * (int64_t)1000000000};
     if (quick)
         p = (plan){.get = 2000, .list = 200, .create_mem = 1000, .create_file = 200, .patch = 1000,
-                   .fan_b2b = 50, .fan_paced = 20, .budget_ns = 300 * (int64_t)1000000};
+                   .rollout = 500, .fan_b2b = 50, .fan_paced = 20, .budget_ns = 300 * (int64_t)1000000};
 
     signal(SIGPIPE, SIG_IGN);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -1043,6 +1208,7 @@ int main(int argc, char **argv)
     bench_create(&c, fakeapi_url(f), p.create_mem, p.budget_ns, NULL, "memory store");
     bench_patch(&c, fakeapi_url(f), p.patch, p.budget_ns);
     fakeapi_stop(f);
+    bench_rollout(&c, p.rollout, p.budget_ns);
 
     char db[4200], raw[4200];
     snprintf(db, sizeof db, "%s/fakeapi.db", g_tmpdir);

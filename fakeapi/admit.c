@@ -185,14 +185,16 @@ static enum MHD_Result invalid_one(fa_req *r, const char *group, const char *kin
 /* A decoding failure: 400 "<Kind> in version ... cannot be handled as a <Kind>: <err>" for a
  * create or update; for a patch the apiserver decodes the patched object and answers 422 with
  * field "patch" and the patched JSON as the value (handlers/patch.go applyPatchToCurrentObject). */
-static enum MHD_Result decode_failure(fa_req *r, const char *kind, const char *version, const char *patched_json,
+static enum MHD_Result decode_failure(fa_req *r, const char *kind, const char *version, const cJSON *patched,
                                       const char *err)
 {
     if (!strcmp(r->method, "PATCH")) {
         co_buf d = {0};
-        char *q = fa_schema_go_quote(patched_json);
+        char *json = patched ? fa_schema_go_json(patched) : NULL;
+        char *q = fa_schema_go_quote(json ? json : "");
         co_buf_printf(&d, "Invalid value: %s: %s", q, err);
         free(q);
+        free(json);
         return invalid_one(r, "", "", "patch", "FieldValueInvalid", co_buf_take(&d));
     }
     return fa_error(r, 400, "BadRequest", "%s in version \"%s\" cannot be handled as a %s: %s", kind, version, kind, err);
@@ -204,7 +206,8 @@ static int decode_custom(fa_req *r, cJSON *obj, const char *directive, enum MHD_
 {
     const fa_resource *res = r->res;
     bool report = strcmp(directive, "Ignore") != 0;
-    char *before = report && !strcmp(r->method, "PATCH") ? fa_schema_go_json(obj) : NULL;
+    /* a refused patch quotes the patched object as it was before pruning: kept, printed if needed */
+    cJSON *before = report && !strcmp(r->method, "PATCH") ? cJSON_Duplicate(obj, 1) : NULL;
     const char *av = cj_str(obj, "apiVersion"), *slash = av ? strrchr(av, '/') : NULL;
     char version[128];
     snprintf(version, sizeof version, "%s", slash ? slash + 1 : res->version);
@@ -212,7 +215,7 @@ static int decode_custom(fa_req *r, cJSON *obj, const char *directive, enum MHD_
     fa_schema_decode(res->schema, res->preserve_unknown, obj, &dec);
     int rc = 0;
     if (dec.decode_error) {
-        *ret = decode_failure(r, res->kind, version, before ? before : "", dec.decode_error);
+        *ret = decode_failure(r, res->kind, version, before, dec.decode_error);
         rc = -1;
     } else if (report && dec.nunknown) {
         co_buf e = {0};
@@ -227,12 +230,12 @@ static int decode_custom(fa_req *r, cJSON *obj, const char *directive, enum MHD_
             }
         }
         if (e.len) {
-            *ret = decode_failure(r, res->kind, version, before ? before : "", co_buf_str(&e));
+            *ret = decode_failure(r, res->kind, version, before, co_buf_str(&e));
             rc = -1;
         }
         co_buf_free(&e);
     }
-    free(before);
+    cJSON_Delete(before);
     fa_schema_result_free(&dec);
     return rc;
 }
@@ -282,7 +285,7 @@ static int validate_crd_schemas(fa_req *r, const cJSON *crd, const char *name, e
     }
     int rc = 0;
     if (v.decode_error) {
-        *ret = decode_failure(r, "CustomResourceDefinition", "v1", "", v.decode_error);
+        *ret = decode_failure(r, "CustomResourceDefinition", "v1", NULL, v.decode_error);
         rc = -1;
     } else if (v.nerrors) {
         *ret = invalid_causes(r, "apiextensions.k8s.io", "CustomResourceDefinition", name, &v);
