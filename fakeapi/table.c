@@ -2011,7 +2011,8 @@ static void row_cells(const convertor *cv, row *r, const cJSON *obj)
     cJSON_ArrayForEach(c, cv->custom) custom_cell(r, cj_str0(c, "type"), jp_eval(obj, column_path(c), 0));
 }
 
-/* PartialObjectMetadata of obj in meta.k8s.io/<version>. */
+/* PartialObjectMetadata of obj in meta.k8s.io/<version>. It borrows obj's metadata (a cJSON
+ * reference, no copy): print and free it before obj. */
 static cJSON *partial_of(const cJSON *obj, const char *version)
 {
     char av[32];
@@ -2020,7 +2021,10 @@ static cJSON *partial_of(const cJSON *obj, const char *version)
     cJSON_AddStringToObject(p, "kind", "PartialObjectMetadata");
     cJSON_AddStringToObject(p, "apiVersion", av);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    cJSON_AddItemToObject(p, "metadata", cJSON_IsObject(m) ? cJSON_Duplicate(m, 1) : cJSON_CreateObject());
+    if (cJSON_IsObject(m))
+        cJSON_AddItemReferenceToObject(p, "metadata", (cJSON *)m);
+    else
+        cJSON_AddObjectToObject(p, "metadata");
     return p;
 }
 
