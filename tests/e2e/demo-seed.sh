@@ -49,9 +49,7 @@ fresh_namespace() {
   if kubectl get namespace "$NS" >/dev/null 2>&1; then
     run kubectl delete namespace "$NS" --wait=true --timeout="$WAIT"
   fi
-  # (kubectl create sends protobuf, which the fake API server does not read; this works on both)
-  printf '\n$ kubectl create namespace %s --dry-run=client -o yaml | kubectl apply -f -\n' "$NS"
-  kubectl create namespace "$NS" --dry-run=client -o yaml | kubectl apply -f -
+  run kubectl create namespace "$NS" # the blog's own command (a protobuf body)
 }
 wait_phase() { run kubectl wait -n "$NS" rollout/app-backend --for=jsonpath='{.status.phase}'="$1" --timeout="$WAIT"; }
 weight() {

@@ -307,6 +307,8 @@ rc=$?
 check_eq "make demo: exit status 0" 0 echo "$rc"
 [[ $rc -eq 0 ]] || tail -40 "$WORK/demo.out"
 P=$INGRESS_PORT
+check "demo creates the namespace with the blog's command" $'$ kubectl create namespace ithome\nnamespace/ithome created' \
+  cat "$WORK/demo.out"
 check "demo prints the blog's curl and its answer" \
   $'$ curl day24.ithome.com:'"$P"' --resolve day24.ithome.com:'"$P"$':127.0.0.1\nHello, welcome to use the container.' cat "$WORK/demo.out"
 check "day 25: after set image, Canary: true reaches the preview" \
