@@ -505,22 +505,24 @@ static void container_events(fakeapi *f, const cJSON *pod, const cJSON *spec, co
 {
     const char *cname = cj_str(spec, "name"), *image = cj_str(spec, "image");
     const char *cid = cj_str(cur, "containerID");
+    char at[300];
+    snprintf(at, sizeof at, "spec.containers{%.250s}", cname ? cname : "");
     bool ran = cj_get(cur, "state.running") || cj_get(cur, "state.terminated") || cj_get(cur, "lastState.terminated");
     if (ran && !cj_streq(cj_str(prev, "containerID"), cid)) {
         if (cj_streq(cj_str(spec, "imagePullPolicy"), "Always")) {
-            fa_sim_event(f, "kubelet", pod, "Normal", "Pulling", "Pulling image \"%s\"", image ? image : "");
-            fa_sim_event(f, "kubelet", pod, "Normal", "Pulled",
+            fa_sim_event_at(f, "kubelet", pod, at, "Normal", "Pulling", "Pulling image \"%s\"", image ? image : "");
+            fa_sim_event_at(f, "kubelet", pod, at, "Normal", "Pulled",
                          "Successfully pulled image \"%s\" in 0s (0s including waiting)", image ? image : "");
         } else {
-            fa_sim_event(f, "kubelet", pod, "Normal", "Pulled", "Container image \"%s\" already present on machine",
+            fa_sim_event_at(f, "kubelet", pod, at, "Normal", "Pulled", "Container image \"%s\" already present on machine",
                          image ? image : "");
         }
-        fa_sim_event(f, "kubelet", pod, "Normal", "Created", "Created container: %s", cname ? cname : "");
-        fa_sim_event(f, "kubelet", pod, "Normal", "Started", "Started container %s", cname ? cname : "");
+        fa_sim_event_at(f, "kubelet", pod, at, "Normal", "Created", "Created container: %s", cname ? cname : "");
+        fa_sim_event_at(f, "kubelet", pod, at, "Normal", "Started", "Started container %s", cname ? cname : "");
     }
     const char *crashed = cj_str(cur, "lastState.terminated.finishedAt");
     if (crashed && cj_get(cur, "state.waiting") && !cj_streq(cj_str(prev, "lastState.terminated.containerID"), cid))
-        fa_sim_event(f, "kubelet", pod, "Warning", "BackOff",
+        fa_sim_event_at(f, "kubelet", pod, at, "Warning", "BackOff",
                      "Back-off restarting failed container %s in pod %s_%s(%s)", cname ? cname : "",
                      cj_str(pod, "metadata.name"), cj_str(pod, "metadata.namespace"),
                      cj_str(pod, "metadata.uid") ? cj_str(pod, "metadata.uid") : "");
@@ -678,8 +680,12 @@ static void kubelet_sync(fakeapi *f, const char *ns, const char *key)
             if (kill) { /* only containers that run have something to stop */
                 const cJSON *c;
                 cJSON_ArrayForEach(c, cj_get(pod, "status.containerStatuses")) if (cj_get(c, "state.running"))
-                    fa_sim_event(f, "kubelet", pod, "Normal", "Killing", "Stopping container %s",
-                                 cj_str(c, "name") ? cj_str(c, "name") : "");
+                {
+                    const char *cname = cj_str(c, "name") ? cj_str(c, "name") : "";
+                    char at[300];
+                    snprintf(at, sizeof at, "spec.containers{%.250s}", cname);
+                    fa_sim_event_at(f, "kubelet", pod, at, "Normal", "Killing", "Stopping container %s", cname);
+                }
             }
             finish_deletion(f, pod);
         }

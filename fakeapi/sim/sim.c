@@ -370,14 +370,11 @@ unsigned fa_sim_write(fakeapi *f, const fa_sim_ctl *ctl, const char *method, con
     return code;
 }
 
-void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const char *type, const char *reason,
-                  const char *fmt, ...)
+static void event_v(fakeapi *f, const char *component, const cJSON *obj, const char *field_path, const char *type,
+                    const char *reason, const char *fmt, va_list ap)
 {
     char msg[1024], ts[32], name[320];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     const char *ns = cj_str(obj, "metadata.namespace");
     const char *objname = cj_str(obj, "metadata.name");
     snprintf(name, sizeof name, "%.240s.%016llx", objname ? objname : "object", (unsigned long long)fa_rand(f));
@@ -397,6 +394,8 @@ void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const cha
     for (int i = 0; i < 4; i++)
         if (cj_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), from_meta[i]))
             cJSON_AddStringToObject(io, from_meta[i], cj_str(cJSON_GetObjectItemCaseSensitive(obj, "metadata"), from_meta[i]));
+    if (field_path)
+        cJSON_AddStringToObject(io, "fieldPath", field_path);
     cJSON_AddStringToObject(e, "reason", reason);
     cJSON_AddStringToObject(e, "message", msg);
     cJSON_AddStringToObject(e, "type", type);
@@ -414,6 +413,24 @@ void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const cha
     static const fa_sim_ctl eventer = {.name = "event-recorder"};
     fa_sim_write(f, &eventer, "POST", "events", ns ? ns : "default", NULL, NULL, NULL, e, NULL);
     cJSON_Delete(e);
+}
+
+void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const char *type, const char *reason,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    event_v(f, component, obj, NULL, type, reason, fmt, ap);
+    va_end(ap);
+}
+
+void fa_sim_event_at(fakeapi *f, const char *component, const cJSON *obj, const char *field_path, const char *type,
+                     const char *reason, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    event_v(f, component, obj, field_path, type, reason, fmt, ap);
+    va_end(ap);
 }
 
 bool fa_sim_controlled_by(const cJSON *obj, const char *uid)

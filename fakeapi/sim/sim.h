@@ -67,14 +67,17 @@ cJSON *fa_sim_orphans(fakeapi *f, const char *key, const char *ns);
  * "scale" or NULL, ctype NULL = application/json. Returns the HTTP code; *out as fa_call. */
 unsigned fa_sim_write(fakeapi *f, const fa_sim_ctl *ctl, const char *method, const char *key, const char *ns,
                       const char *name, const char *sub, const char *ctype, const cJSON *body, char **out);
-/* Records a core/v1 Event about obj, as the component would. type "Normal" or "Warning". */
 /* The simulated node, as kind names it, and its address. */
 #define FA_SIM_NODE "kind-control-plane"
 #define FA_SIM_NODE_IP "172.18.0.2"
 /* The Node object the kubelet registers (no uid, resourceVersion or creationTimestamp yet). */
 cJSON *fa_sim_node_object(void);
+/* Records a core/v1 Event about obj, as the component would. type "Normal" or "Warning". */
 void fa_sim_event(fakeapi *f, const char *component, const cJSON *obj, const char *type, const char *reason,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The same about one part of obj: involvedObject.fieldPath, e.g. "spec.containers{app}". */
+void fa_sim_event_at(fakeapi *f, const char *component, const cJSON *obj, const char *field_path, const char *type,
+                     const char *reason, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* A deterministic random number from the server's seeded generator. */
 uint64_t fa_sim_rand(fakeapi *f);
 /* Is this object's controller (the ownerReference with controller: true) the given uid? */

@@ -112,8 +112,8 @@ check_line "events -o wide header" \
 check_line "events -o wide row" \
   "$AGE Normal Scheduled pod/app-backend-$POD default-scheduler Successfully assigned ithome/app-backend-$POD to kind-control-plane $AGE 1 app-backend-$POD\.[0-9a-f]+" \
   $K get events $NS -o wide
-check_line "events -o wide: the kubelet's events name its node" \
-  "$AGE Normal Started pod/app-backend-$POD kubelet, kind-control-plane Started container apps $AGE 1 app-backend-$POD\.[0-9a-f]+" \
+check_line "events -o wide: the kubelet's events name the container and the node" \
+  "$AGE Normal Started pod/app-backend-$POD spec.containers\{apps\} kubelet, kind-control-plane Started container apps $AGE 1 app-backend-$POD\.[0-9a-f]+" \
   $K get events $NS -o wide
 # the simulated node, as kind's
 check_line "nodes: kind's control-plane node, Ready" "kind-control-plane Ready control-plane $AGE v1.32.0" $K get nodes
