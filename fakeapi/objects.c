@@ -677,7 +677,8 @@ static cJSON *scale_of(const fa_resource *res, const cJSON *obj)
         cJSON_AddStringToObject(st, "selector", sel->valuestring);
     } else if (cJSON_IsObject(sel)) {
         char *str = labelsel_string(sel);
-        cJSON_AddStringToObject(st, "selector", str);
+        if (str)
+            cJSON_AddStringToObject(st, "selector", str);
         free(str);
     }
     return s;
@@ -1180,13 +1181,13 @@ static enum MHD_Result reply_as(fa_req *r, const fa_output *o, char *body, fa_sh
 {
     if (o->as == FA_AS_OBJECT)
         return fa_reply(r, 200, body);
-    enum MHD_Result ret;
+    enum MHD_Result ret = MHD_NO;
     cJSON *doc = cJSON_Parse(body);
     free(body);
-    char *out = doc ? fa_output_render(r, o, doc, shape, &ret) : NULL;
-    cJSON_Delete(doc);
     if (!doc)
         return fa_error(r, 500, "InternalError", "stored object is not valid JSON");
+    char *out = fa_output_render(r, o, doc, shape, &ret);
+    cJSON_Delete(doc);
     return out ? fa_reply(r, 200, out) : ret;
 }
 

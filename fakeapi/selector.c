@@ -920,28 +920,90 @@ void fieldsel_free(fieldsel *sel)
     free(sel);
 }
 
+typedef struct {
+    const char *key;
+    char *text;
+    size_t order;
+} sel_requirement;
+
+static int cmp_value(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int cmp_req(const void *a, const void *b)
+{
+    const sel_requirement *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* metav1.LabelSelectorAsSelector(sel).String(): requirements sorted by key, "k=v", "k in (a,b)",
+ * "k notin (a)", "k", "!k". A missing selector selects nothing and prints as "". Returns -1 for a
+ * selector the apiserver cannot convert (an unknown operator, values where none belong). */
+int labelsel_format(co_buf *b, const cJSON *sel)
+{
+    const cJSON *ml = cJSON_GetObjectItemCaseSensitive(sel, "matchLabels");
+    const cJSON *me = cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions");
+    size_t cap = (size_t)(cJSON_GetArraySize(ml) + cJSON_GetArraySize(me)), n = 0;
+    sel_requirement *reqs = calloc(cap + 1, sizeof *reqs);
+    int rc = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, ml)
+    {
+        if (!cJSON_IsString(e) || !e->string || n == cap)
+            continue;
+        co_buf t = {0};
+        co_buf_printf(&t, "%s=%s", e->string, e->valuestring);
+        reqs[n] = (sel_requirement){e->string, co_buf_take(&t), n};
+        n++;
+    }
+    cJSON_ArrayForEach(e, me)
+    {
+        const cJSON *jk = cJSON_GetObjectItemCaseSensitive(e, "key"), *jo = cJSON_GetObjectItemCaseSensitive(e, "operator");
+        const char *key = cJSON_IsString(jk) ? jk->valuestring : "", *op = cJSON_IsString(jo) ? jo->valuestring : "";
+        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "values");
+        size_t nv = (size_t)cJSON_GetArraySize(vals), k = 0;
+        bool set = !strcmp(op, "In") || !strcmp(op, "NotIn");
+        bool exists = !strcmp(op, "Exists") || !strcmp(op, "DoesNotExist");
+        if ((!set && !exists) || (set && nv == 0) || (exists && nv > 0) || n == cap) {
+            rc = -1;
+            break;
+        }
+        co_buf t = {0};
+        if (exists) {
+            co_buf_printf(&t, "%s%s", !strcmp(op, "DoesNotExist") ? "!" : "", key);
+        } else {
+            char **v = calloc(nv, sizeof *v);
+            const cJSON *x;
+            cJSON_ArrayForEach(x, vals) if (k < nv) v[k++] = strdup(cJSON_IsString(x) ? x->valuestring : "");
+            qsort(v, k, sizeof *v, cmp_value);
+            co_buf_printf(&t, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
+            for (size_t j = 0; j < k; j++) {
+                co_buf_printf(&t, "%s%s", j ? "," : "", v[j]);
+                free(v[j]);
+            }
+            free(v);
+            co_buf_addc(&t, ')');
+        }
+        reqs[n] = (sel_requirement){key, co_buf_take(&t), n};
+        n++;
+    }
+    if (rc == 0) {
+        qsort(reqs, n, sizeof *reqs, cmp_req);
+        for (size_t i = 0; i < n; i++)
+            co_buf_printf(b, "%s%s", i ? "," : "", reqs[i].text);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(reqs[i].text);
+    free(reqs);
+    return rc;
+}
+
+
 char *labelsel_string(const cJSON *sel)
 {
     co_buf b = {0};
-    const cJSON *l, *e, *v;
-    cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(sel, "matchLabels"))
-        if (cJSON_IsString(l)) co_buf_printf(&b, "%s%s=%s", b.len ? "," : "", l->string, l->valuestring);
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions"))
-    {
-        const cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "key"), *o = cJSON_GetObjectItemCaseSensitive(e, "operator");
-        if (!cJSON_IsString(k) || !cJSON_IsString(o))
-            continue;
-        const char *key = k->valuestring, *op = o->valuestring;
-        co_buf_adds(&b, b.len ? "," : "");
-        if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
-            co_buf_printf(&b, "%s%s", *op == 'D' ? "!" : "", key);
-            continue;
-        }
-        co_buf_printf(&b, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
-        int i = 0;
-        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(e, "values"))
-            if (cJSON_IsString(v)) co_buf_printf(&b, "%s%s", i++ ? "," : "", v->valuestring);
-        co_buf_adds(&b, ")");
+    if (labelsel_format(&b, sel) != 0) {
+        co_buf_free(&b);
+        return NULL;
     }
     return co_buf_take(&b);
 }

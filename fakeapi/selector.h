@@ -3,6 +3,8 @@
 #ifndef CUTOVER_FAKEAPI_SELECTOR_H
 #define CUTOVER_FAKEAPI_SELECTOR_H
 
+#include "common/buf.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,8 +18,12 @@ labelsel *labelsel_parse(const char *s, char *err, size_t errlen);
 bool labelsel_matches(const labelsel *sel, const cJSON *labels);
 bool labelsel_empty(const labelsel *sel);
 /* The string form ("app=web,tier in (a,b),!x") of a LabelSelector object (matchLabels,
- * matchExpressions), as Scale status and selectors in URLs use it. Caller frees; "" = everything. */
+ * matchExpressions), as Scale status and selectors in URLs use it. Caller frees; "" = everything;
+ * NULL when the apiserver could not convert it. */
 char *labelsel_string(const cJSON *label_selector);
+/* Appends the selector as metav1.LabelSelectorAsSelector(sel).String() prints it (requirements
+ * sorted by key); -1 (nothing appended) for a selector the apiserver cannot convert. */
+int labelsel_format(co_buf *b, const cJSON *label_selector);
 void labelsel_free(labelsel *sel);
 
 typedef struct fieldsel fieldsel;

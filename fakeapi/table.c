@@ -16,6 +16,9 @@
  * Ages are measured on the server's clock (virtual time in scenarios). Negotiation follows the
  * apiserver's: the Accept clauses in quality order, the first one this endpoint can serve wins. */
 #include "fakeapi/table.h"
+#include "fakeapi/selector.h"
+
+#include "common/buf.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -389,82 +392,11 @@ static void cell_labels(row *r, const cJSON *map)
     cell_buf(r, &b);
 }
 
-typedef struct {
-    const char *key;
-    char *text;
-    size_t order;
-} requirement;
-
-static int cmp_req(const void *a, const void *b)
-{
-    const requirement *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->order > y->order) - (x->order < y->order);
-}
-
-/* metav1.LabelSelectorAsSelector(sel).String(): requirements sorted by key, "k=v", "k in (a,b)",
- * "k notin (a)", "k", "!k". A missing selector selects nothing and prints as "". Returns -1 for a
- * selector the apiserver cannot convert (an unknown operator, values where none belong). */
-static int selector_string(co_buf *b, const cJSON *sel)
-{
-    const cJSON *ml = cJSON_GetObjectItemCaseSensitive(sel, "matchLabels");
-    const cJSON *me = cJSON_GetObjectItemCaseSensitive(sel, "matchExpressions");
-    size_t cap = (size_t)(cJSON_GetArraySize(ml) + cJSON_GetArraySize(me)), n = 0;
-    requirement *reqs = calloc(cap + 1, sizeof *reqs);
-    int rc = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, ml)
-    {
-        if (!cJSON_IsString(e) || !e->string || n == cap)
-            continue;
-        co_buf t = {0};
-        co_buf_printf(&t, "%s=%s", e->string, e->valuestring);
-        reqs[n] = (requirement){e->string, co_buf_take(&t), n};
-        n++;
-    }
-    cJSON_ArrayForEach(e, me)
-    {
-        const char *key = cj_str0(e, "key"), *op = cj_str0(e, "operator");
-        const cJSON *vals = cJSON_GetObjectItemCaseSensitive(e, "values");
-        size_t nv = (size_t)cJSON_GetArraySize(vals), k = 0;
-        bool set = !strcmp(op, "In") || !strcmp(op, "NotIn");
-        bool exists = !strcmp(op, "Exists") || !strcmp(op, "DoesNotExist");
-        if ((!set && !exists) || (set && nv == 0) || (exists && nv > 0) || n == cap) {
-            rc = -1;
-            break;
-        }
-        co_buf t = {0};
-        if (exists) {
-            co_buf_printf(&t, "%s%s", !strcmp(op, "DoesNotExist") ? "!" : "", key);
-        } else {
-            char **v = calloc(nv, sizeof *v);
-            const cJSON *x;
-            cJSON_ArrayForEach(x, vals) if (k < nv) v[k++] = strdup(cJSON_IsString(x) ? x->valuestring : "");
-            qsort(v, k, sizeof *v, cmp_str);
-            co_buf_printf(&t, "%s %s (", key, !strcmp(op, "In") ? "in" : "notin");
-            join(&t, v, k, ",");
-            co_buf_addc(&t, ')');
-            free_strs(v, k);
-        }
-        reqs[n] = (requirement){key, co_buf_take(&t), n};
-        n++;
-    }
-    if (rc == 0) {
-        qsort(reqs, n, sizeof *reqs, cmp_req);
-        for (size_t i = 0; i < n; i++)
-            co_buf_printf(b, "%s%s", i ? "," : "", reqs[i].text);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(reqs[i].text);
-    free(reqs);
-    return rc;
-}
-
 /* metav1.FormatLabelSelector: "<none>" when it selects everything or nothing, "<error>" when bad. */
 static void cell_selector(row *r, const cJSON *sel)
 {
     co_buf b = {0};
-    if (selector_string(&b, sel) != 0) {
+    if (labelsel_format(&b, sel) != 0) {
         co_buf_free(&b);
         cell_str(r, "<error>");
         return;
@@ -990,7 +922,7 @@ static void deployment_row(row *r, const cJSON *d)
     cell_age(r, d);
     cells_containers(r, cj_get(d, "spec.template.spec"));
     co_buf sel = {0}; /* selector.String(): no "<none>" here */
-    if (selector_string(&sel, cj_get(d, "spec.selector")) != 0) {
+    if (labelsel_format(&sel, cj_get(d, "spec.selector")) != 0) {
         co_buf_free(&sel);
         co_buf_adds(&sel, "<invalid>");
     }
@@ -1759,10 +1691,17 @@ static const cJSON *jp_eval(const cJSON *node, const char *p, int depth)
         p++;
         if (*p == '*')
             return cJSON_IsObject(node) || cJSON_IsArray(node) ? jp_each(node, p + 1, depth) : NULL;
-        size_t n = strcspn(p, ".[ ");
+        /* a key runs to the next unescaped '.', '[' or ' ' (`labels.app\.kubernetes\.io/name`) */
+        size_t n = 0;
+        while (p[n] && !strchr(".[ ", p[n]))
+            n += p[n] == '\\' && p[n + 1] ? 2 : 1;
         if (n == 0)
             return jp_eval(node, p, depth + 1);
-        char *key = strndup(p, n);
+        char *key = malloc(n + 1), *k = key;
+        for (size_t i = 0; i < n; i++)
+            if (p[i] != '\\' || ++i < n)
+                *k++ = p[i];
+        *k = 0;
         const cJSON *child = cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, key) : NULL;
         free(key);
         return jp_eval(child, p + n, depth + 1);
@@ -1989,13 +1928,14 @@ static cJSON *columns_json(const convertor *cv)
     const cJSON *c;
     cJSON_ArrayForEach(c, cv->custom)
     {
-        char desc[1024];
+        co_buf desc = {0};
         if (*cj_str0(c, "description"))
-            snprintf(desc, sizeof desc, "%s", cj_str0(c, "description"));
+            co_buf_adds(&desc, cj_str0(c, "description"));
         else
-            snprintf(desc, sizeof desc, "Custom resource definition column (in JSONPath format): %s", column_path(c));
-        cJSON_AddItemToArray(cols, column_json(cj_str0(c, "name"), cj_str0(c, "type"), cj_str0(c, "format"), desc,
-                                               (int)num(c, "priority", 0)));
+            co_buf_printf(&desc, "Custom resource definition column (in JSONPath format): %s", column_path(c));
+        cJSON_AddItemToArray(cols, column_json(cj_str0(c, "name"), cj_str0(c, "type"), cj_str0(c, "format"),
+                                               co_buf_str(&desc), (int)num(c, "priority", 0)));
+        co_buf_free(&desc);
     }
     return cols;
 }

@@ -460,12 +460,45 @@ static void test_field_empty_and_null(void)
     CU_ASSERT_TRUE(fieldsel_matches(NULL, NULL));
 }
 
+/* LabelSelector objects printed as metav1.LabelSelectorAsSelector(sel).String() does. */
+static void test_label_selector_string(void)
+{
+    static const struct {
+        const char *sel, *want; /* want NULL: not convertible */
+    } cases[] = {
+        {"{}", ""},
+        {"{\"matchLabels\":{\"z\":\"1\",\"a\":\"2\"},\"matchExpressions\":[{\"key\":\"m\",\"operator\":\"In\","
+         "\"values\":[\"y\",\"x\"]}]}",
+         "a=2,m in (x,y),z=1"},
+        {"{\"matchExpressions\":[{\"key\":\"k\",\"operator\":\"DoesNotExist\"},{\"key\":\"e\",\"operator\":"
+         "\"Exists\"},{\"key\":\"n\",\"operator\":\"NotIn\",\"values\":[\"b\"]}]}",
+         "e,!k,n notin (b)"},
+        {"{\"matchExpressions\":[{\"key\":\"k\",\"operator\":\"Sideways\"}]}", NULL},
+        {"{\"matchExpressions\":[{\"key\":\"k\",\"operator\":\"In\",\"values\":[]}]}", NULL},
+        {"{\"matchExpressions\":[{\"key\":\"k\",\"operator\":\"Exists\",\"values\":[\"x\"]}]}", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *sel = cJSON_Parse(cases[i].sel);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sel);
+        char *got = labelsel_string(sel);
+        if (cases[i].want) {
+            CU_ASSERT_PTR_NOT_NULL(got);
+            CU_ASSERT_STRING_EQUAL(got ? got : "(null)", cases[i].want);
+        } else {
+            CU_ASSERT_PTR_NULL(got);
+        }
+        free(got);
+        cJSON_Delete(sel);
+    }
+}
+
 int main(void)
 {
     static const cu_test tests[] = {
         {"label table", test_label_table},
         {"label error messages", test_label_errors},
         {"label empty and NULL", test_label_empty_and_null},
+        {"LabelSelector objects as strings", test_label_selector_string},
         {"field table", test_field_table},
         {"field missing values are empty", test_field_missing_is_empty},
         {"field escapes", test_field_escapes},

@@ -621,7 +621,8 @@ static const char widgets_crd[] =
     "{'name':'Dotted','type':'string','jsonPath':'.metadata.annotations[\\'example.com/note\\']'},"
     "{'name':'Seen','type':'date','jsonPath':'.status.seen'},"
     "{'name':'Missing','type':'string','jsonPath':'.spec.nothing.here'},"
-    "{'name':'Typed','type':'integer','jsonPath':'.spec.on'}]},"
+    "{'name':'Typed','type':'integer','jsonPath':'.spec.on'},"
+    "{'name':'Escaped','type':'string','jsonPath':'.metadata.labels.app\\\\.kubernetes\\\\.io/name'}]},"
     "{'name':'v2','served':true,'storage':false}]}}";
 
 static void add_crd(const char *sq)
@@ -657,16 +658,17 @@ static void test_crd_columns(void)
     cJSON_Delete(t);
 
     CHECK_HEADERS("widgets.example.com",
-                  "Name|Ready|*Reason|Size|On|Count|Labels|Ports|Last|Dotted|Seen|Missing|Typed");
+                  "Name|Ready|*Reason|Size|On|Count|Labels|Ports|Last|Dotted|Seen|Missing|Typed|Escaped");
     CHECK_ROW("widgets.example.com",
-              "{'metadata':{'name':'w','annotations':{'example.com/note':'hi'}},'spec':{'size':2.5,'on':true,"
+              "{'metadata':{'name':'w','annotations':{'example.com/note':'hi'},'labels':{'app.kubernetes.io/name':'foo'}},"
+              "'spec':{'size':2.5,'on':true,"
               "'labels':{'z':1,'a':[true,'x<y']},'ports':[{'port':80,'name':'http'},{'port':443,'name':'https'}]},"
               "'status':{'seen':'2024-10-01T09:30:00Z','conditions':[{'type':'Synced','status':'True'},{'type':"
               "'Ready','status':'False','reason':'Waiting'}]}}",
               "['w','False','Waiting',2.5,true,2,'{\\'a\\':[true,\\'x\\\\u003cy\\'],\\'z\\':1}','80','https','hi',"
-              "'150m',null,null]");
+              "'150m',null,null,'foo']");
     CHECK_ROW("widgets.example.com", "{'metadata':{'name':'bad'},'status':{'seen':'yesterday'}}",
-              "['bad',null,null,null,null,null,null,null,null,null,'<invalid>',null,null]");
+              "['bad',null,null,null,null,null,null,null,null,null,'<invalid>',null,null,null]");
     /* a version without columns: the default Age column */
     const fa_resource *v2 = fa_registry_find(reg, "example.com", "v2", "widgets");
     CU_ASSERT_PTR_NOT_NULL_FATAL(v2);
