@@ -184,61 +184,6 @@ void ci_tab_free(ci_tab *t)
 
 /* ---- times ---- */
 
-void ci_human_duration(int64_t ms, char out[32])
-{
-    long long seconds = ms / 1000;
-    if (seconds < -1) {
-        snprintf(out, 32, "<invalid>");
-        return;
-    }
-    if (seconds < 0) {
-        snprintf(out, 32, "0s");
-        return;
-    }
-    if (seconds < 60 * 2) {
-        snprintf(out, 32, "%llds", seconds);
-        return;
-    }
-    long long minutes = ms / 60000;
-    if (minutes < 10) {
-        long long s = seconds % 60;
-        if (s == 0)
-            snprintf(out, 32, "%lldm", minutes);
-        else
-            snprintf(out, 32, "%lldm%llds", minutes, s);
-        return;
-    }
-    if (minutes < 60 * 3) {
-        snprintf(out, 32, "%lldm", minutes);
-        return;
-    }
-    long long hours = ms / 3600000;
-    if (hours < 8) {
-        long long m = minutes % 60;
-        if (m == 0)
-            snprintf(out, 32, "%lldh", hours);
-        else
-            snprintf(out, 32, "%lldh%lldm", hours, m);
-    } else if (hours < 48) {
-        snprintf(out, 32, "%lldh", hours);
-    } else if (hours < 24 * 8) {
-        long long h = hours % 24;
-        if (h == 0)
-            snprintf(out, 32, "%lldd", hours / 24);
-        else
-            snprintf(out, 32, "%lldd%lldh", hours / 24, h);
-    } else if (hours < 24 * 365 * 2) {
-        snprintf(out, 32, "%lldd", hours / 24);
-    } else if (hours < 24 * 365 * 8) {
-        long long dy = hours / 24 % 365;
-        if (dy == 0)
-            snprintf(out, 32, "%lldy", hours / 24 / 365);
-        else
-            snprintf(out, 32, "%lldy%lldd", hours / 24 / 365, dy);
-    } else {
-        snprintf(out, 32, "%lldy", hours / 24 / 365);
-    }
-}
 
 #define GO_MAX_DURATION_MS 9223372036854LL /* time.Duration's maximum: what Sub saturates to */
 
@@ -246,10 +191,10 @@ static void since(const char *ts, int64_t now_ms, char out[32])
 {
     int64_t t;
     if (!ts || co_time_parse(ts, &t) != 0) {
-        ci_human_duration(GO_MAX_DURATION_MS, out); /* Go's zero time */
+        co_human_duration(GO_MAX_DURATION_MS, out, 32); /* Go's zero time */
         return;
     }
-    ci_human_duration(now_ms - t, out);
+    co_human_duration(now_ms - t, out, 32);
 }
 
 void ci_age(const cJSON *obj, int64_t now_ms, char out[32])
@@ -956,7 +901,7 @@ static void print_replicaset(ci_tab *w, const rs_info *rs, const char *prefix, c
             if (deadline < now_ms)
                 snprintf(delay, sizeof delay, "passed");
             else
-                ci_human_duration(deadline - now_ms, delay);
+                co_human_duration(deadline - now_ms, delay, 32);
         }
         if (infos.len)
             co_buf_adds(&infos, ",");

@@ -33,7 +33,6 @@ void ci_tab_free(ci_tab *t);
 /* k8s.io/apimachinery duration.HumanDuration of ms: "<invalid>" below -1 s, "0s", "45s" (below 2
    minutes), "5m30s" (below 10 minutes), "45m" (below 3 hours), "3h59m" (below 8 hours), "20h",
    "6d2h" (below 8 days), "300d", "3y10d", "9y". out holds 32 bytes. */
-void ci_human_duration(int64_t ms, char out[32]);
 /* The AGE column: HumanDuration(now - metadata.creationTimestamp); "<invalid>" ... like kubectl.
    A missing or unparsable timestamp is Go's zero time (long ago: "<years>y"). */
 void ci_age(const cJSON *obj, int64_t now_ms, char out[32]);

@@ -370,3 +370,50 @@ int co_parse_go_duration(const char *s, int64_t *out_ns, bool *missing_unit)
     *out_ns = (int64_t)d;
     return 0;
 }
+
+char *co_human_duration(int64_t ms, char *buf, size_t n)
+{
+    int64_t s = ms / 1000; /* truncated toward zero, as Go's int(d.Seconds()) */
+    if (s < -1) {
+        snprintf(buf, n, "<invalid>");
+        return buf;
+    }
+    if (s < 0)
+        s = 0;
+    if (s < 120) {
+        snprintf(buf, n, "%llds", (long long)s);
+        return buf;
+    }
+    long long minutes = ms / 60000, hours = ms / 3600000, days = hours / 24;
+    if (minutes < 10) {
+        long long sec = s % 60;
+        if (sec)
+            snprintf(buf, n, "%lldm%llds", minutes, sec);
+        else
+            snprintf(buf, n, "%lldm", minutes);
+    } else if (minutes < 60 * 3) {
+        snprintf(buf, n, "%lldm", minutes);
+    } else if (hours < 8) {
+        if (minutes % 60)
+            snprintf(buf, n, "%lldh%lldm", hours, minutes % 60);
+        else
+            snprintf(buf, n, "%lldh", hours);
+    } else if (hours < 48) {
+        snprintf(buf, n, "%lldh", hours);
+    } else if (hours < 24 * 8) {
+        if (hours % 24)
+            snprintf(buf, n, "%lldd%lldh", days, hours % 24);
+        else
+            snprintf(buf, n, "%lldd", days);
+    } else if (hours < 24 * 365 * 2) {
+        snprintf(buf, n, "%lldd", days);
+    } else if (hours < 24 * 365 * 8) {
+        if (days % 365)
+            snprintf(buf, n, "%lldy%lldd", days / 365, days % 365);
+        else
+            snprintf(buf, n, "%lldy", days / 365);
+    } else {
+        snprintf(buf, n, "%lldy", days / 365);
+    }
+    return buf;
+}

@@ -49,4 +49,8 @@ int co_time_parse(const char *s, int64_t *ms);
    a number has no unit (Go's "missing unit in duration"). */
 int co_parse_go_duration(const char *s, int64_t *ns, bool *missing_unit);
 
+/* apimachinery's duration.HumanDuration of ms milliseconds ("78s", "6m5s", "65m", "3h46m",
+ * "2d3h", "<invalid>" below -1 s) into buf. Returns buf. */
+char *co_human_duration(int64_t ms, char *buf, size_t n);
+
 #endif

@@ -212,53 +212,6 @@ int fa_output_options(fa_req *r, fa_output *o, enum MHD_Result *ret)
 
 /* ---- time ---- */
 
-char *fa_human_duration(int64_t ms, char *buf, size_t n)
-{
-    int64_t s = ms / 1000; /* truncated toward zero, as Go's int(d.Seconds()) */
-    if (s < -1) {
-        snprintf(buf, n, "<invalid>");
-        return buf;
-    }
-    if (s < 0)
-        s = 0;
-    if (s < 120) {
-        snprintf(buf, n, "%llds", (long long)s);
-        return buf;
-    }
-    long long minutes = ms / 60000, hours = ms / 3600000, days = hours / 24;
-    if (minutes < 10) {
-        long long sec = s % 60;
-        if (sec)
-            snprintf(buf, n, "%lldm%llds", minutes, sec);
-        else
-            snprintf(buf, n, "%lldm", minutes);
-    } else if (minutes < 60 * 3) {
-        snprintf(buf, n, "%lldm", minutes);
-    } else if (hours < 8) {
-        if (minutes % 60)
-            snprintf(buf, n, "%lldh%lldm", hours, minutes % 60);
-        else
-            snprintf(buf, n, "%lldh", hours);
-    } else if (hours < 48) {
-        snprintf(buf, n, "%lldh", hours);
-    } else if (hours < 24 * 8) {
-        if (hours % 24)
-            snprintf(buf, n, "%lldd%lldh", days, hours % 24);
-        else
-            snprintf(buf, n, "%lldd", days);
-    } else if (hours < 24 * 365 * 2) {
-        snprintf(buf, n, "%lldd", days);
-    } else if (hours < 24 * 365 * 8) {
-        if (days % 365)
-            snprintf(buf, n, "%lldy%lldd", days / 365, days % 365);
-        else
-            snprintf(buf, n, "%lldy", days / 365);
-    } else {
-        snprintf(buf, n, "%lldy", days / 365);
-    }
-    return buf;
-}
-
 #define TS_ZERO INT64_MIN /* Go's zero time: a missing, null or empty timestamp */
 
 static int64_t ts_of(const cJSON *o, const char *path)
@@ -308,7 +261,7 @@ static char *since(const row *r, int64_t t, char buf[32])
     if (t == TS_ZERO)
         snprintf(buf, 32, "<unknown>");
     else
-        fa_human_duration(r->now - t, buf, 32);
+        co_human_duration(r->now - t, buf, 32);
     return buf;
 }
 
@@ -1027,7 +980,7 @@ static void job_row(row *r, const cJSON *job)
     char dur[32] = "";
     int64_t start = ts_of(job, "status.startTime"), end = ts_of(job, "status.completionTime");
     if (start != TS_ZERO)
-        fa_human_duration((end == TS_ZERO ? r->now : end) - start, dur, sizeof dur);
+        co_human_duration((end == TS_ZERO ? r->now : end) - start, dur, sizeof dur);
     const char *status = has_condition(conds, "Complete", true)        ? "Complete"
                          : has_condition(conds, "Failed", true)        ? "Failed"
                          : fa_deleting(job)                            ? "Terminating"
@@ -1845,7 +1798,7 @@ static void custom_cell(row *r, const char *type, const cJSON *v)
         else if (co_time_parse(v->valuestring, &t) != 0)
             cell_str(r, "<invalid>");
         else
-            cell_str(r, fa_human_duration(r->now - t, buf, sizeof buf));
+            cell_str(r, co_human_duration(r->now - t, buf, sizeof buf));
     } else {
         cell_null(r);
     }

@@ -58,8 +58,5 @@ char *fa_output_event(const fa_resource *res, const fa_output *o, const char *js
 cJSON *fa_table(const fa_resource *res, const cJSON *obj, bool list, const fa_output *o, int64_t now_ms,
                 bool headers);
 
-/* apimachinery's duration.HumanDuration of ms milliseconds ("78s", "6m5s", "65m", "3h46m",
- * "2d3h", "<invalid>" below -1 s) into buf. Returns buf. */
-char *fa_human_duration(int64_t ms, char *buf, size_t n);
 
 #endif

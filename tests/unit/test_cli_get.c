@@ -751,28 +751,6 @@ static void test_list_watch(void)
 
 /* ---- pieces ---- */
 
-static void test_human_duration(void)
-{
-    static const struct {
-        int64_t ms;
-        const char *want;
-    } cases[] = {
-        {-5000, "<invalid>"},  {-1500, "0s"},          {0, "0s"},           {999, "0s"},
-        {119999, "119s"},      {120000, "2m"},         {330000, "5m30s"},   {599999, "9m59s"},
-        {600000, "10m"},       {10799999, "179m"},     {10800000, "3h"},    {14340000, "3h59m"},
-        {28800000, "8h"},      {172799999, "47h"},     {172800000, "2d"},   {530000000, "6d3h"},
-        {691200000, "8d"},     {63071999999, "729d"},  {63072000000, "2y"}, {95000000000, "3y4d"},
-        {252288000000, "8y"},  {9223372036854, "292y"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char out[32];
-        ci_human_duration(cases[i].ms, out);
-        CU_ASSERT_STRING_EQUAL(out, cases[i].want);
-        if (strcmp(out, cases[i].want))
-            fprintf(stderr, "%lld: %s, want %s\n", (long long)cases[i].ms, out, cases[i].want);
-    }
-}
-
 static char *tab(const char *in, int minwidth, int padding)
 {
     char *s = NULL;
@@ -884,7 +862,6 @@ int main(void)
         {"get rollout -w: redrawn on changes, ends at the timeout", test_get_watch},
         {"list rollouts: table, -A, --name, --timestamps, none, usage", test_list},
         {"list rollouts -w: changed rows, Ctrl-C", test_list_watch},
-        {"HumanDuration", test_human_duration},
         {"text/tabwriter", test_tabwriter},
         {"pod status as Argo computes it", test_pod_status},
         {NULL, NULL},

@@ -137,6 +137,36 @@ static void test_go_durations(void)
     CU_ASSERT_TRUE(mu);
 }
 
+/* apimachinery's duration.HumanDuration (the ages of kubectl get and of kubectl cutover get). */
+static void test_human_duration(void)
+{
+    static const struct {
+        int64_t ms;
+        const char *want;
+    } cases[] = {
+        {0, "0s"}, {-1500, "0s"}, {-2500, "<invalid>"}, {999, "0s"}, {78000, "78s"}, {119999, "119s"},
+        {120000, "2m"}, {125000, "2m5s"}, {599000, "9m59s"}, {600000, "10m"}, {65 * 60000, "65m"},
+        {179 * 60000 + 59000, "179m"}, {180 * 60000, "3h"}, {(3 * 60 + 46) * 60000LL, "3h46m"},
+        {(7 * 60 + 59) * 60000LL, "7h59m"}, {8 * 3600000LL, "8h"}, {47 * 3600000LL, "47h"}, {48 * 3600000LL, "2d"},
+        {51 * 3600000LL, "2d3h"}, {8 * 86400000LL, "8d"}, {729 * 86400000LL, "729d"}, {730 * 86400000LL, "2y"},
+        {731 * 86400000LL, "2y1d"}, {8 * 365 * 86400000LL, "8y"}, {20 * 365 * 86400000LL, "20y"},
+
+        {-5000, "<invalid>"},  {-1500, "0s"},          {0, "0s"},           {999, "0s"},
+        {119999, "119s"},      {120000, "2m"},         {330000, "5m30s"},   {599999, "9m59s"},
+        {600000, "10m"},       {10799999, "179m"},     {10800000, "3h"},    {14340000, "3h59m"},
+        {28800000, "8h"},      {172799999, "47h"},     {172800000, "2d"},   {530000000, "6d3h"},
+        {691200000, "8d"},     {63071999999, "729d"},  {63072000000, "2y"}, {95000000000, "3y4d"},
+        {252288000000, "8y"},  {9223372036854, "292y"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        co_human_duration(cases[i].ms, buf, sizeof buf);
+        if (strcmp(buf, cases[i].want))
+            fprintf(stderr, "\n  %lld ms: got %s want %s\n", (long long)cases[i].ms, buf, cases[i].want);
+        CU_ASSERT_STRING_EQUAL(buf, cases[i].want);
+    }
+}
+
 int main(void)
 {
     static const cu_test tests[] = {
@@ -146,6 +176,7 @@ int main(void)
         {"a timer may register timers", test_timer_registering_timers},
         {"advance listeners", test_advance_listeners},
         {"Go durations", test_go_durations},
+        {"HumanDuration", test_human_duration},
         {NULL, NULL},
     };
     return cu_run("clock", tests);

@@ -104,30 +104,6 @@ static const char *row_of(const char *key, const char *obj_sq)
         cJSON_Delete(t_);                                                                                              \
     } while (0)
 
-/* ---- time ---- */
-
-static void test_human_duration(void)
-{
-    static const struct {
-        int64_t ms;
-        const char *want;
-    } cases[] = {
-        {0, "0s"}, {-1500, "0s"}, {-2500, "<invalid>"}, {999, "0s"}, {78000, "78s"}, {119999, "119s"},
-        {120000, "2m"}, {125000, "2m5s"}, {599000, "9m59s"}, {600000, "10m"}, {65 * 60000, "65m"},
-        {179 * 60000 + 59000, "179m"}, {180 * 60000, "3h"}, {(3 * 60 + 46) * 60000LL, "3h46m"},
-        {(7 * 60 + 59) * 60000LL, "7h59m"}, {8 * 3600000LL, "8h"}, {47 * 3600000LL, "47h"}, {48 * 3600000LL, "2d"},
-        {51 * 3600000LL, "2d3h"}, {8 * 86400000LL, "8d"}, {729 * 86400000LL, "729d"}, {730 * 86400000LL, "2y"},
-        {731 * 86400000LL, "2y1d"}, {8 * 365 * 86400000LL, "8y"}, {20 * 365 * 86400000LL, "20y"},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char buf[32];
-        fa_human_duration(cases[i].ms, buf, sizeof buf);
-        if (strcmp(buf, cases[i].want))
-            fprintf(stderr, "\n  %lld ms: got %s want %s\n", (long long)cases[i].ms, buf, cases[i].want);
-        CU_ASSERT_STRING_EQUAL(buf, cases[i].want);
-    }
-}
-
 /* ---- negotiation ---- */
 
 static void test_accept_negotiation(void)
@@ -1100,7 +1076,6 @@ int main(void)
         return 1;
     }
     static const cu_test tests[] = {
-        {"HumanDuration", test_human_duration},
         {"Accept negotiation", test_accept_negotiation},
         {"pods: READY, STATUS reasons, RESTARTS (ago), wide columns", test_pod_printer},
         {"services", test_service_printer},
