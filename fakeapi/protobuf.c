@@ -2,7 +2,8 @@
  * object the client would have sent as application/json.
  *
  * kubectl's generator commands (create namespace, configmap, secret, serviceaccount, deployment,
- * service) send protobuf: the magic "k8s\0", then a runtime.Unknown envelope {1 typeMeta
+ * service, job, cronjob, ingress, role, clusterrole, rolebinding, clusterrolebinding, pdb) send
+ * protobuf: the magic "k8s\0", then a runtime.Unknown envelope {1 typeMeta
  * {1 apiVersion, 2 kind}, 2 raw, 3 contentEncoding, 4 contentType} whose raw bytes are the object's
  * own encoding (k8s.io/api generated.proto). The decoder has two layers:
  *
@@ -76,6 +77,7 @@ enum pb_kind {
     PK_MAP_STR,   /* map<string, string> */
     PK_MAP_BYTES, /* map<string, bytes>: base64 values */
     PK_MAP_QTY,   /* map<string, resource.Quantity> (ResourceList) */
+    PK_MAP_TIME,  /* map<string, meta/v1.Time> */
     PK_INTSTR,    /* intstr.IntOrString {1 type, 2 intVal, 3 strVal} -> number or string */
     PK_QTY,       /* resource.Quantity {1 string} -> string */
     PK_TIME,      /* meta/v1.Time {1 seconds, 2 nanos} -> "2024-01-02T03:04:05Z" or null */
@@ -630,6 +632,8 @@ static bool pb_map_entry(struct pb_ctx *c, const struct pb_field *f, cJSON *map,
             v = pb_string(c, s[1].p, s[1].n);
         else if (f->kind == PK_MAP_BYTES)
             v = pb_base64(c, s[1].p, s[1].n);
+        else if (f->kind == PK_MAP_TIME)
+            v = pb_time(c, s[1].p, s[1].n, depth + 1);
         else
             v = pb_quantity(c, s[1].p, s[1].n, depth + 1);
         pb_pop(c, was);
@@ -655,6 +659,11 @@ static const struct pb_field *pb_find(const struct pb_msg *m, uint32_t num, size
 }
 
 static bool is_varint_kind(uint8_t kind) { return kind == PK_INT32 || kind == PK_INT64 || kind == PK_BOOL; }
+
+static bool is_map_kind(uint8_t kind)
+{
+    return kind == PK_MAP_STR || kind == PK_MAP_BYTES || kind == PK_MAP_QTY || kind == PK_MAP_TIME;
+}
 
 static cJSON *pb_varint_json(struct pb_ctx *c, uint8_t kind, uint64_t u)
 {
@@ -715,7 +724,7 @@ static bool pb_scan_field(struct pb_ctx *c, const struct pb_field *f, unsigned w
     }
     if (!rd_bytes(c, r, &p, &n))
         return false;
-    if (f->kind == PK_MAP_STR || f->kind == PK_MAP_BYTES || f->kind == PK_MAP_QTY) {
+    if (is_map_kind(f->kind)) {
         if (!s->vals && !(s->vals = pb_new(c, cJSON_CreateObject())))
             return false;
         if (!pb_map_entry(c, f, s->vals, p, n, depth))
@@ -825,7 +834,7 @@ static bool pb_emit(struct pb_ctx *c, cJSON *out, const struct pb_field *f, stru
 {
     bool omit = f->flags & PF_OMIT;
     cJSON *v = NULL;
-    bool container = (f->flags & PF_REP) || f->kind == PK_MAP_STR || f->kind == PK_MAP_BYTES || f->kind == PK_MAP_QTY;
+    bool container = (f->flags & PF_REP) || is_map_kind(f->kind);
     if (container) {
         if (s->vals && s->vals->child) {
             if (!(f->flags & PF_REP) && !pb_sort_map(c, s->vals, s->count))
@@ -1919,6 +1928,322 @@ static const struct pb_field Deployment_f[] = {
 };
 MSG(Deployment);
 
+/* ---------------------------------------------------------------------------------------------
+ * k8s.io/api batch/v1: Job, CronJob.
+ * Not decoded (skipped as unknown fields): JobSpec's scheduling (an alpha API's types).
+ * ------------------------------------------------------------------------------------------- */
+
+
+static const struct pb_field PodFailurePolicyOnExitCodesRequirement_f[] = {
+    F(1, "containerName", STRING, PF_OMIT|PF_PTR),
+    F(2, "operator", STRING, 0),
+    F(3, "values", INT32, PF_REP),
+};
+MSG(PodFailurePolicyOnExitCodesRequirement);
+
+static const struct pb_field PodFailurePolicyOnPodConditionsPattern_f[] = {
+    F(1, "type", STRING, 0),
+    F(2, "status", STRING, 0),
+};
+MSG(PodFailurePolicyOnPodConditionsPattern);
+
+static const struct pb_field PodFailurePolicyRule_f[] = {
+    F(1, "action", STRING, 0),
+    M(2, "onExitCodes", PodFailurePolicyOnExitCodesRequirement, PF_OMIT|PF_PTR),
+    M(3, "onPodConditions", PodFailurePolicyOnPodConditionsPattern, PF_REP|PF_OMIT),
+};
+MSG(PodFailurePolicyRule);
+
+static const struct pb_field PodFailurePolicy_f[] = {
+    M(1, "rules", PodFailurePolicyRule, PF_REP),
+};
+MSG(PodFailurePolicy);
+
+static const struct pb_field SuccessPolicyRule_f[] = {
+    F(1, "succeededIndexes", STRING, PF_OMIT|PF_PTR),
+    F(2, "succeededCount", INT32, PF_OMIT|PF_PTR),
+};
+MSG(SuccessPolicyRule);
+
+static const struct pb_field SuccessPolicy_f[] = {
+    M(1, "rules", SuccessPolicyRule, PF_REP),
+};
+MSG(SuccessPolicy);
+
+static const struct pb_field JobSpec_f[] = {
+    F(1, "parallelism", INT32, PF_OMIT|PF_PTR),
+    F(2, "completions", INT32, PF_OMIT|PF_PTR),
+    F(3, "activeDeadlineSeconds", INT64, PF_OMIT|PF_PTR),
+    M(11, "podFailurePolicy", PodFailurePolicy, PF_OMIT|PF_PTR),
+    M(16, "successPolicy", SuccessPolicy, PF_OMIT|PF_PTR),
+    F(7, "backoffLimit", INT32, PF_OMIT|PF_PTR),
+    F(12, "backoffLimitPerIndex", INT32, PF_OMIT|PF_PTR),
+    F(13, "maxFailedIndexes", INT32, PF_OMIT|PF_PTR),
+    M(4, "selector", LabelSelector, PF_OMIT|PF_PTR),
+    F(5, "manualSelector", BOOL, PF_OMIT|PF_PTR),
+    M(6, "template", PodTemplateSpec, 0),
+    F(8, "ttlSecondsAfterFinished", INT32, PF_OMIT|PF_PTR),
+    F(9, "completionMode", STRING, PF_OMIT|PF_PTR),
+    F(10, "suspend", BOOL, PF_OMIT|PF_PTR),
+    F(14, "podReplacementPolicy", STRING, PF_OMIT|PF_PTR),
+    F(15, "managedBy", STRING, PF_OMIT|PF_PTR),
+};
+MSG(JobSpec);
+
+static const struct pb_field JobCondition_f[] = {
+    F(1, "type", STRING, 0),
+    F(2, "status", STRING, 0),
+    F(3, "lastProbeTime", TIME, PF_OMIT),
+    F(4, "lastTransitionTime", TIME, PF_OMIT),
+    F(5, "reason", STRING, PF_OMIT),
+    F(6, "message", STRING, PF_OMIT),
+};
+MSG(JobCondition);
+
+static const struct pb_field UncountedTerminatedPods_f[] = {
+    F(1, "succeeded", STRING, PF_REP|PF_OMIT),
+    F(2, "failed", STRING, PF_REP|PF_OMIT),
+};
+MSG(UncountedTerminatedPods);
+
+static const struct pb_field JobStatus_f[] = {
+    M(1, "conditions", JobCondition, PF_REP|PF_OMIT),
+    F(2, "startTime", TIME, PF_OMIT|PF_PTR),
+    F(3, "completionTime", TIME, PF_OMIT|PF_PTR),
+    F(4, "active", INT32, PF_OMIT),
+    F(5, "succeeded", INT32, PF_OMIT),
+    F(6, "failed", INT32, PF_OMIT),
+    F(11, "terminating", INT32, PF_OMIT|PF_PTR),
+    F(7, "completedIndexes", STRING, PF_OMIT),
+    F(10, "failedIndexes", STRING, PF_OMIT|PF_PTR),
+    M(8, "uncountedTerminatedPods", UncountedTerminatedPods, PF_OMIT|PF_PTR),
+    F(9, "ready", INT32, PF_OMIT|PF_PTR),
+};
+MSG(JobStatus);
+
+static const struct pb_field Job_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "spec", JobSpec, PF_OMIT),
+    M(3, "status", JobStatus, PF_OMIT),
+};
+MSG(Job);
+
+static const struct pb_field JobTemplateSpec_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "spec", JobSpec, PF_OMIT),
+};
+MSG(JobTemplateSpec);
+
+static const struct pb_field CronJobSpec_f[] = {
+    F(1, "schedule", STRING, 0),
+    F(8, "timeZone", STRING, PF_OMIT|PF_PTR),
+    F(2, "startingDeadlineSeconds", INT64, PF_OMIT|PF_PTR),
+    F(3, "concurrencyPolicy", STRING, PF_OMIT),
+    F(4, "suspend", BOOL, PF_OMIT|PF_PTR),
+    M(5, "jobTemplate", JobTemplateSpec, 0),
+    F(6, "successfulJobsHistoryLimit", INT32, PF_OMIT|PF_PTR),
+    F(7, "failedJobsHistoryLimit", INT32, PF_OMIT|PF_PTR),
+};
+MSG(CronJobSpec);
+
+static const struct pb_field CronJobStatus_f[] = {
+    M(1, "active", ObjectReference, PF_REP|PF_OMIT),
+    F(4, "lastScheduleTime", TIME, PF_OMIT|PF_PTR),
+    F(5, "lastSuccessfulTime", TIME, PF_OMIT|PF_PTR),
+};
+MSG(CronJobStatus);
+
+static const struct pb_field CronJob_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "spec", CronJobSpec, PF_OMIT),
+    M(3, "status", CronJobStatus, PF_OMIT),
+};
+MSG(CronJob);
+
+/* ---------------------------------------------------------------------------------------------
+ * k8s.io/api networking.k8s.io/v1: Ingress
+ * ------------------------------------------------------------------------------------------- */
+
+
+static const struct pb_field TypedLocalObjectReference_f[] = {
+    F(1, "apiGroup", STRING, PF_PTR),
+    F(2, "kind", STRING, 0),
+    F(3, "name", STRING, 0),
+};
+MSG(TypedLocalObjectReference);
+
+static const struct pb_field ServiceBackendPort_f[] = {
+    F(1, "name", STRING, PF_OMIT),
+    F(2, "number", INT32, PF_OMIT),
+};
+MSG(ServiceBackendPort);
+
+static const struct pb_field IngressServiceBackend_f[] = {
+    F(1, "name", STRING, 0),
+    M(2, "port", ServiceBackendPort, PF_OMIT),
+};
+MSG(IngressServiceBackend);
+
+static const struct pb_field IngressBackend_f[] = {
+    M(4, "service", IngressServiceBackend, PF_OMIT|PF_PTR),
+    M(3, "resource", TypedLocalObjectReference, PF_OMIT|PF_PTR),
+};
+MSG(IngressBackend);
+
+static const struct pb_field HTTPIngressPath_f[] = {
+    F(1, "path", STRING, PF_OMIT),
+    F(3, "pathType", STRING, PF_PTR),
+    M(2, "backend", IngressBackend, 0),
+};
+MSG(HTTPIngressPath);
+
+static const struct pb_field HTTPIngressRuleValue_f[] = {
+    M(1, "paths", HTTPIngressPath, PF_REP),
+};
+MSG(HTTPIngressRuleValue);
+
+static const struct pb_field IngressRuleValue_f[] = {
+    M(1, "http", HTTPIngressRuleValue, PF_OMIT|PF_PTR),
+};
+MSG(IngressRuleValue);
+
+static const struct pb_field IngressRule_f[] = {
+    F(1, "host", STRING, PF_OMIT),
+    M(2, "ingressRuleValue", IngressRuleValue, PF_INLINE),
+};
+MSG(IngressRule);
+
+static const struct pb_field IngressTLS_f[] = {
+    F(1, "hosts", STRING, PF_REP|PF_OMIT),
+    F(2, "secretName", STRING, PF_OMIT),
+};
+MSG(IngressTLS);
+
+static const struct pb_field IngressSpec_f[] = {
+    F(4, "ingressClassName", STRING, PF_OMIT|PF_PTR),
+    M(1, "defaultBackend", IngressBackend, PF_OMIT|PF_PTR),
+    M(2, "tls", IngressTLS, PF_REP|PF_OMIT),
+    M(3, "rules", IngressRule, PF_REP|PF_OMIT),
+};
+MSG(IngressSpec);
+
+static const struct pb_field IngressPortStatus_f[] = {
+    F(1, "port", INT32, 0),
+    F(2, "protocol", STRING, 0),
+    F(3, "error", STRING, PF_OMIT|PF_PTR),
+};
+MSG(IngressPortStatus);
+
+static const struct pb_field IngressLoadBalancerIngress_f[] = {
+    F(1, "ip", STRING, PF_OMIT),
+    F(2, "hostname", STRING, PF_OMIT),
+    M(4, "ports", IngressPortStatus, PF_REP|PF_OMIT),
+};
+MSG(IngressLoadBalancerIngress);
+
+static const struct pb_field IngressLoadBalancerStatus_f[] = {
+    M(1, "ingress", IngressLoadBalancerIngress, PF_REP|PF_OMIT),
+};
+MSG(IngressLoadBalancerStatus);
+
+static const struct pb_field IngressStatus_f[] = {
+    M(1, "loadBalancer", IngressLoadBalancerStatus, PF_OMIT),
+};
+MSG(IngressStatus);
+
+static const struct pb_field Ingress_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "spec", IngressSpec, PF_OMIT),
+    M(3, "status", IngressStatus, PF_OMIT),
+};
+MSG(Ingress);
+
+/* ---------------------------------------------------------------------------------------------
+ * k8s.io/api rbac.authorization.k8s.io/v1: Role, ClusterRole, RoleBinding, ClusterRoleBinding
+ * ------------------------------------------------------------------------------------------- */
+
+
+static const struct pb_field PolicyRule_f[] = {
+    F(1, "verbs", STRING, PF_REP),
+    F(2, "apiGroups", STRING, PF_REP|PF_OMIT),
+    F(3, "resources", STRING, PF_REP|PF_OMIT),
+    F(4, "resourceNames", STRING, PF_REP|PF_OMIT),
+    F(5, "nonResourceURLs", STRING, PF_REP|PF_OMIT),
+};
+MSG(PolicyRule);
+
+static const struct pb_field Role_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "rules", PolicyRule, PF_REP),
+};
+MSG(Role);
+
+static const struct pb_field AggregationRule_f[] = {
+    M(1, "clusterRoleSelectors", LabelSelector, PF_REP|PF_OMIT),
+};
+MSG(AggregationRule);
+
+static const struct pb_field ClusterRole_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "rules", PolicyRule, PF_REP),
+    M(3, "aggregationRule", AggregationRule, PF_OMIT|PF_PTR),
+};
+MSG(ClusterRole);
+
+static const struct pb_field Subject_f[] = {
+    F(1, "kind", STRING, 0),
+    F(2, "apiGroup", STRING, PF_OMIT),
+    F(3, "name", STRING, 0),
+    F(4, "namespace", STRING, PF_OMIT),
+};
+MSG(Subject);
+
+static const struct pb_field RoleRef_f[] = {
+    F(1, "apiGroup", STRING, 0),
+    F(2, "kind", STRING, 0),
+    F(3, "name", STRING, 0),
+};
+MSG(RoleRef);
+
+/* RoleBinding and ClusterRoleBinding share their shape. */
+static const struct pb_field RoleBinding_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "subjects", Subject, PF_REP|PF_OMIT),
+    M(3, "roleRef", RoleRef, 0),
+};
+MSG(RoleBinding);
+
+/* ---------------------------------------------------------------------------------------------
+ * k8s.io/api policy/v1: PodDisruptionBudget
+ * ------------------------------------------------------------------------------------------- */
+
+
+static const struct pb_field PodDisruptionBudgetSpec_f[] = {
+    F(1, "minAvailable", INTSTR, PF_OMIT|PF_PTR),
+    M(2, "selector", LabelSelector, PF_OMIT|PF_PTR),
+    F(3, "maxUnavailable", INTSTR, PF_OMIT|PF_PTR),
+    F(4, "unhealthyPodEvictionPolicy", STRING, PF_OMIT|PF_PTR),
+};
+MSG(PodDisruptionBudgetSpec);
+
+static const struct pb_field PodDisruptionBudgetStatus_f[] = {
+    F(1, "observedGeneration", INT64, PF_OMIT),
+    F(2, "disruptedPods", MAP_TIME, PF_OMIT),
+    F(3, "disruptionsAllowed", INT32, 0),
+    F(4, "currentHealthy", INT32, 0),
+    F(5, "desiredHealthy", INT32, 0),
+    F(6, "expectedPods", INT32, 0),
+    M(7, "conditions", Condition, PF_REP|PF_OMIT),
+};
+MSG(PodDisruptionBudgetStatus);
+
+static const struct pb_field PodDisruptionBudget_f[] = {
+    M(1, "metadata", ObjectMeta, PF_OMIT),
+    M(2, "spec", PodDisruptionBudgetSpec, PF_OMIT),
+    M(3, "status", PodDisruptionBudgetStatus, PF_OMIT),
+};
+MSG(PodDisruptionBudget);
+
 /* The kinds a body may carry, by the envelope's apiVersion and kind. Anything else is answered
  * 415, as for a kind this server could not decode. */
 static const struct {
@@ -1931,6 +2256,14 @@ static const struct {
     {"v1", "ServiceAccount", &pb_ServiceAccount},
     {"v1", "Service", &pb_Service},
     {"apps/v1", "Deployment", &pb_Deployment},
+    {"batch/v1", "Job", &pb_Job},
+    {"batch/v1", "CronJob", &pb_CronJob},
+    {"networking.k8s.io/v1", "Ingress", &pb_Ingress},
+    {"rbac.authorization.k8s.io/v1", "Role", &pb_Role},
+    {"rbac.authorization.k8s.io/v1", "ClusterRole", &pb_ClusterRole},
+    {"rbac.authorization.k8s.io/v1", "RoleBinding", &pb_RoleBinding},
+    {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", &pb_RoleBinding},
+    {"policy/v1", "PodDisruptionBudget", &pb_PodDisruptionBudget},
 };
 
 static const struct pb_msg *pb_lookup_kind(const char *api_version, const char *kind)

@@ -569,14 +569,15 @@ static void record(prune_ctx *c, const char *k)
 
 static void prune(prune_ctx *c, cJSON *x, const cJSON *s, bool root, int depth);
 
-static void skip_prune(prune_ctx *c, cJSON *x, const cJSON *s, int depth)
+/* root: the resource's root, an embedded resource as PruneWithOptions treats it. */
+static void skip_prune(prune_ctx *c, cJSON *x, const cJSON *s, bool root, int depth)
 {
     if (!s || depth > FA_SCHEMA_MAX_DEPTH)
         return;
     size_t mark = c->path.len;
     if (cJSON_IsObject(x)) {
         for (cJSON *v = x->child; v; v = v->next) {
-            if (embedded(s) && is_meta_field(v->string))
+            if ((root || embedded(s)) && is_meta_field(v->string))
                 continue;
             const cJSON *p = prop(s, v->string), *ap;
             if (p) {
@@ -592,7 +593,7 @@ static void skip_prune(prune_ctx *c, cJSON *x, const cJSON *s, int depth)
         int i = 0;
         for (cJSON *v = x->child; v; v = v->next, i++) {
             co_buf_printf(&c->path, "[%d]", i);
-            skip_prune(c, v, items_of(s), depth + 1);
+            skip_prune(c, v, items_of(s), false, depth + 1);
             co_buf_truncate(&c->path, mark);
         }
     }
@@ -605,7 +606,7 @@ static void prune(prune_ctx *c, cJSON *x, const cJSON *s, bool root, int depth)
     if (depth > FA_SCHEMA_MAX_DEPTH)
         return;
     if (s && preserves(s)) {
-        skip_prune(c, x, s, depth);
+        skip_prune(c, x, s, root, depth);
         return;
     }
     size_t mark = c->path.len;
@@ -938,23 +939,34 @@ static const char *rx_repeat(const char *p, long *lo, long *hi)
     return *q == '}' ? q + 1 : NULL;
 }
 
-/* A bound on what regcomp expands counted repetitions into (nested ones multiply): the atoms of
- * a sequence add up, a group is the sum of its inside, "{n,m}" multiplies the atom before it. */
+/* Whether a pattern is safe for regcomp/regexec: a bound on what regcomp expands counted
+ * repetitions into (nested ones multiply: the atoms of a sequence add up, a group is the sum of its
+ * inside, "{n,m}" multiplies the atom before it), and no repeated group that itself repeats
+ * (`((a|b){1,300}){20}`, `(a+)*`), on which glibc's backtracking regexec takes exponential time
+ * where Go's RE2 is linear. Such patterns are not checked. */
 static bool rx_small(const char *p)
 {
     double stack[32], sum = 0, last = 0;
+    bool repeats[32] = {false}; /* the group at each depth contains a repetition */
+    bool last_repeats = false;  /* the atom before is a group that contains one */
     int depth = 0;
     while (*p) {
         if (*p == '{') {
             long lo, hi;
             const char *q = rx_repeat(p, &lo, &hi);
             if (q) {
+                if (last_repeats)
+                    return false;
+                repeats[depth] = true;
                 last *= (double)(hi >= 0 ? hi : lo + 1) + 1;
                 p = q;
                 continue;
             }
         }
         if (*p == '*' || *p == '+' || *p == '?') {
+            if (*p != '?' && last_repeats)
+                return false;
+            repeats[depth] |= *p != '?';
             if (*p == '+')
                 last *= 2; /* regcomp copies the atom: x+ is x x* */
             p++;
@@ -962,11 +974,14 @@ static bool rx_small(const char *p)
         }
         if (*p == ')') {
             double inner = sum + last;
+            last_repeats = repeats[depth];
             sum = depth > 0 ? stack[depth--] : 0;
+            repeats[depth] |= last_repeats;
             last = inner;
             p++;
             continue;
         }
+        last_repeats = false;
         sum += last; /* a new atom starts: the previous one is complete */
         last = 0;
         if (sum > 20000)
@@ -975,6 +990,7 @@ static bool rx_small(const char *p)
             if (depth >= 31)
                 return false;
             stack[++depth] = sum;
+            repeats[depth] = false;
             sum = 0;
             p++;
             continue;
@@ -1923,6 +1939,18 @@ void fa_schema_validate_embedded(const cJSON *schema, const cJSON *obj, fa_schem
         return;
     const cJSON *s = schema, *d = obj;
     co_buf fp = {0};
+    if (part == FA_SCHEMA_SKIP_STATUS) { /* every top-level field but the status the write drops */
+        for (const cJSON *v = obj->child; v; v = v->next) {
+            const cJSON *ps = strcmp(v->string, "status") ? prop(schema, v->string) : NULL;
+            if (!ps)
+                continue;
+            co_buf_truncate(&fp, 0);
+            co_buf_adds(&fp, v->string);
+            embedded_checks(res, &fp, v, ps, 1);
+        }
+        co_buf_free(&fp);
+        return;
+    }
     if (part == FA_SCHEMA_STATUS_ONLY) {
         s = prop(schema, "status");
         d = cJSON_GetObjectItemCaseSensitive(obj, "status");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# kubectl's generator commands (create namespace|configmap|secret|serviceaccount|deployment|service)
-# send their objects as application/vnd.kubernetes.protobuf: real kubectl against cutover-fakeapi,
+# kubectl's generator commands (create namespace|configmap|secret|serviceaccount|deployment|service|
+# job|cronjob|ingress|role|clusterrole|rolebinding|clusterrolebinding|pdb) send their objects as application/vnd.kubernetes.protobuf: real kubectl against cutover-fakeapi,
 # each object read back with get -o json and checked field by field, then compared with the same
 # object created from JSON (the stored objects must not differ by how they were sent).
 source "$(dirname "$0")/../lib.sh"
@@ -96,12 +96,59 @@ check "create service nodeport with a named targetPort" "service/np created" \
 check_eq "nodeport spec" '{"type":"NodePort","ports":[{"name":"80-http","nodePort":30080,"port":80,"protocol":"TCP","targetPort":"http"}]}' \
   jqget service np ithome '.spec | {type, ports}'
 
+# job and cronjob: batch/v1, their pod templates decoded as a Deployment's
+check "create job with a command" "job.batch/hello created" \
+  $K create job hello -n ithome --image=busybox -- echo hi
+check_eq "job spec" '{"containers":[{"name":"hello","image":"busybox","command":["echo","hi"]}],"restartPolicy":"Never"}' \
+  jqget job hello ithome '.spec.template.spec | {containers: [.containers[] | {name, image, command}], restartPolicy}'
+check "create cronjob" "cronjob.batch/tick created" \
+  $K create cronjob tick -n ithome --image=busybox --schedule='*/1 * * * *'
+check_eq "cronjob spec" '{"schedule":"*/1 * * * *","name":"tick","image":"busybox","restartPolicy":"OnFailure"}' \
+  jqget cronjob tick ithome '.spec | {schedule, name: .jobTemplate.metadata.name,
+    image: .jobTemplate.spec.template.spec.containers[0].image, restartPolicy: .jobTemplate.spec.template.spec.restartPolicy}'
+
+# ingress: the rule's inlined http value, a class, an annotation, tls
+check "create ingress" "ingress.networking.k8s.io/ing created" \
+  $K create ingress ing -n ithome --class=nginx --rule='foo.com/=web:80' --annotation a=b
+check_eq "ingress" '{"annotations":{"a":"b"},"spec":{"ingressClassName":"nginx","rules":[{"host":"foo.com","http":{"paths":[{"backend":{"service":{"name":"web","port":{"number":80}}},"path":"/","pathType":"Exact"}]}}]}}' \
+  jqget ingress ing ithome '{annotations: .metadata.annotations, spec}'
+check "create ingress with tls" "ingress.networking.k8s.io/ing-tls created" \
+  $K create ingress ing-tls -n ithome --rule='foo.com/*=web:80,tls=secret'
+check_eq "ingress tls" '{"tls":[{"hosts":["foo.com"],"secretName":"secret"}],"pathType":"Prefix"}' \
+  jqget ingress ing-tls ithome '{tls: .spec.tls, pathType: .spec.rules[0].http.paths[0].pathType}'
+
+# rbac: rules, subjects, roleRef
+check "create role" "role.rbac.authorization.k8s.io/r created" \
+  $K create role r -n ithome --verb=get --resource=pods
+check_eq "role rules" '[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]' jqget role r ithome '.rules'
+check "create clusterrole" "clusterrole.rbac.authorization.k8s.io/cr created" \
+  $K create clusterrole cr --verb=get,list --resource=deployments.apps
+check_eq "clusterrole rules" '[{"apiGroups":["apps"],"resources":["deployments"],"verbs":["get","list"]}]' \
+  jqget clusterrole cr - '.rules'
+check "create rolebinding" "rolebinding.rbac.authorization.k8s.io/rb created" \
+  $K create rolebinding rb -n ithome --role=r --user=u --serviceaccount=ns:sa
+check_eq "rolebinding" '{"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"u"},{"kind":"ServiceAccount","name":"sa","namespace":"ns"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"}}' \
+  jqget rolebinding rb ithome '{subjects, roleRef}'
+check "create clusterrolebinding" "clusterrolebinding.rbac.authorization.k8s.io/crb created" \
+  $K create clusterrolebinding crb --clusterrole=cr --group=g
+check_eq "clusterrolebinding" '{"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"Group","name":"g"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cr"}}' \
+  jqget clusterrolebinding crb - '{subjects, roleRef}'
+
+# pdb: an IntOrString and a selector
+check "create pdb" "poddisruptionbudget.policy/p created" \
+  $K create pdb p -n ithome --selector=app=x --min-available=1
+check_eq "pdb spec" '{"minAvailable":1,"selector":{"matchLabels":{"app":"x"}}}' jqget pdb p ithome '.spec'
+check "create pdb with a percentage" "poddisruptionbudget.policy/q created" \
+  $K create pdb q -n ithome --selector=app=y --max-unavailable=50%
+check_eq "pdb maxUnavailable" '"50%"' jqget pdb q ithome '.spec.maxUnavailable'
+
 # the same objects created from JSON (kubectl create -f sends JSON) are stored alike
 strip='del(.metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.namespace,
   .metadata.managedFields, .metadata.annotations, .status, .spec.clusterIP, .spec.clusterIPs)'
 same_as_json() { # KIND NAME GENERATOR-ARGS...
   local kind=$1 name=$2; shift 2
-  $K create "$@" -n argo-rollouts --dry-run=client -o json | $K create $V -n argo-rollouts -f - >/dev/null || return 1
+  # the flags go first: after a "--" they would be arguments of the command
+  $K create -n argo-rollouts --dry-run=client -o json "$@" | $K create $V -n argo-rollouts -f - >/dev/null || return 1
   diff <($K get "$kind" "$name" -n ithome -o json | jq -S "$strip") \
        <($K get "$kind" "$name" -n argo-rollouts -o json | jq -S "$strip") && echo same
 }
@@ -116,12 +163,22 @@ check_eq "deployment: protobuf and JSON creates store the same" same \
 check_eq "service: protobuf and JSON creates store the same" same \
   same_as_json service app service clusterip app --tcp=80:8080
 
-# kinds the decoder does not cover get the server's 415, and nothing is stored
-check_fails "create job (not decoded) is a clean 415" \
-  "error: failed to create job: the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf" \
-  $K create job pi -n ithome --image=perl
+check_eq "job: protobuf and JSON creates store the same" same \
+  same_as_json job hello job hello --image=busybox -- echo hi
+check_eq "ingress: protobuf and JSON creates store the same" same \
+  same_as_json ingress ing ingress ing --class=nginx --rule='foo.com/=web:80' --annotation a=b
+check_eq "rolebinding: protobuf and JSON creates store the same" same \
+  same_as_json rolebinding rb rolebinding rb --role=r --user=u --serviceaccount=ns:sa
+check_eq "pdb: protobuf and JSON creates store the same" same \
+  same_as_json pdb p pdb p --selector=app=x --min-available=1
+
+# kinds the decoder does not cover get the server's 415, and nothing is stored: kubectl autoscale
+# sends an autoscaling/v1 HorizontalPodAutoscaler as protobuf
+check_fails "autoscale (not decoded) is a clean 415" \
+  "Error from server (UnsupportedMediaType): the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf" \
+  $K autoscale deployment app -n ithome --max=3
 check "the 415 is the HTTP status" "415 Unsupported Media Type" \
-  bash -c "$K create cronjob tick -n ithome --image=busybox --schedule='*/1 * * * *' -v=6 2>&1"
-check "nothing was stored" "No resources found in ithome namespace." $K get jobs,cronjobs -n ithome
+  bash -c "$K autoscale deployment web -n ithome --max=3 -v=6 2>&1"
+check "nothing was stored" "No resources found in ithome namespace." $K get horizontalpodautoscalers -n ithome
 
 finish

@@ -32,6 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const kinds[][2] = {
         {"v1", "Namespace"}, {"v1", "ConfigMap"}, {"v1", "Secret"},
         {"v1", "ServiceAccount"}, {"v1", "Service"}, {"apps/v1", "Deployment"},
+        {"batch/v1", "Job"}, {"batch/v1", "CronJob"}, {"networking.k8s.io/v1", "Ingress"},
+        {"rbac.authorization.k8s.io/v1", "Role"}, {"rbac.authorization.k8s.io/v1", "ClusterRole"},
+        {"rbac.authorization.k8s.io/v1", "RoleBinding"}, {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding"},
+        {"policy/v1", "PodDisruptionBudget"},
     };
     char err[512];
     cJSON *o = NULL;

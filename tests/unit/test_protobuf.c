@@ -88,11 +88,24 @@ static void test_fixture_serviceaccount(void) { check_fixture("serviceaccount");
 static void test_fixture_deployment(void) { check_fixture("deployment"); check_fixture("deployment-command"); }
 static void test_fixture_service(void) { check_fixture("service"); check_fixture("service-nodeport"); }
 
-/* batch/v1 Job is a well-formed body of a kind the decoder does not cover: the server's 415. */
+static void test_fixture_job(void) { check_fixture("job"); check_fixture("job-command"); }
+static void test_fixture_cronjob(void) { check_fixture("cronjob"); }
+static void test_fixture_ingress(void) { check_fixture("ingress"); check_fixture("ingress-tls"); }
+static void test_fixture_rbac(void)
+{
+    check_fixture("role");
+    check_fixture("clusterrole");
+    check_fixture("rolebinding");
+    check_fixture("clusterrolebinding");
+}
+static void test_fixture_pdb(void) { check_fixture("pdb"); }
+
+/* autoscaling/v1 HorizontalPodAutoscaler (kubectl autoscale) is a well-formed body of a kind the
+ * decoder does not cover: the server's 415. */
 static void test_fixture_unsupported_kind(void)
 {
     size_t len;
-    char *body = fixture("job.pb", &len), err[512];
+    char *body = fixture("autoscale.pb", &len), err[512];
     CU_ASSERT_PTR_NOT_NULL_FATAL(body);
     cJSON *o = (cJSON *)1;
     CU_ASSERT_EQUAL(fa_pb_decode(body, len, &o, err, sizeof err), FA_PB_UNSUPPORTED);
@@ -106,7 +119,9 @@ static void test_fixture_unsupported_kind(void)
 static void test_fixture_prefixes(void)
 {
     const char *names[] = {"namespace.pb", "configmap-binary.pb", "secret.pb", "serviceaccount.pb",
-                           "deployment-command.pb", "service-nodeport.pb", "job.pb"};
+                           "deployment-command.pb", "service-nodeport.pb", "job-command.pb", "cronjob.pb",
+                           "ingress.pb", "ingress-tls.pb", "clusterrole.pb", "rolebinding.pb", "pdb.pb",
+                           "autoscale.pb"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t len;
         char *body = fixture(names[i], &len);
@@ -116,7 +131,7 @@ static void test_fixture_prefixes(void)
             memcpy(copy, body, n);
             cJSON *o = NULL;
             enum fa_pb_result r = fa_pb_decode(copy, n, &o, err, sizeof err);
-            CU_ASSERT(r == FA_PB_OK || r == FA_PB_MALFORMED || (r == FA_PB_UNSUPPORTED && !strcmp(names[i], "job.pb")));
+            CU_ASSERT(r == FA_PB_OK || r == FA_PB_MALFORMED || (r == FA_PB_UNSUPPORTED && !strcmp(names[i], "autoscale.pb")));
             CU_ASSERT((r == FA_PB_OK) == (o != NULL));
             if (r != FA_PB_OK)
                 CU_ASSERT(err[0] != '\0');
@@ -539,6 +554,145 @@ static void test_serviceaccount_full(void)
                 "\"regcred\"}],\"automountServiceAccountToken\":false}");
 }
 
+/* Job fields kubectl does not send: pointers set to zero, packed int32s, a status. */
+static void test_job_full(void)
+{
+    enc raw = {0}, spec = {0}, pfp = {0}, rule = {0}, m = {0}, status = {0}, t = {0};
+    e_meta(&raw, "j");
+    e_str(&rule, 1, "FailJob");
+    e_str(&m, 2, "In");
+    e_bytes(&m, 3, "\x01\x02", 2); /* values, packed */
+    e_msg(&rule, 2, &m);
+    e_clear(&m);
+    e_str(&m, 1, "DisruptionTarget");
+    e_str(&m, 2, "True");
+    e_msg(&rule, 3, &m);
+    e_msg(&pfp, 1, &rule);
+    e_msg(&spec, 11, &pfp);
+    e_int(&spec, 7, 0);  /* backoffLimit */
+    e_int(&spec, 10, 0); /* suspend */
+    e_str(&spec, 9, "Indexed");
+    e_clear(&m);
+    e_msg(&spec, 16, &m); /* successPolicy {} */
+    e_msg(&raw, 2, &spec);
+    e_int(&t, 1, 1704164645);
+    e_msg(&status, 2, &t);
+    e_int(&status, 5, 3);
+    e_clear(&m);
+    e_str(&m, 2, "uid-1");
+    e_msg(&status, 8, &m);
+    e_msg(&raw, 3, &status);
+    expect_json("batch/v1", "Job", &raw,
+                "{\"kind\":\"Job\",\"apiVersion\":\"batch/v1\",\"metadata\":{\"name\":\"j\",\"creationTimestamp\":null},"
+                "\"spec\":{\"podFailurePolicy\":{\"rules\":[{\"action\":\"FailJob\",\"onExitCodes\":{\"operator\":\"In\","
+                "\"values\":[1,2]},\"onPodConditions\":[{\"type\":\"DisruptionTarget\",\"status\":\"True\"}]}]},"
+                "\"successPolicy\":{\"rules\":null},\"backoffLimit\":0,\"template\":{\"metadata\":{\"creationTimestamp\":"
+                "null},\"spec\":{\"containers\":null}},\"completionMode\":\"Indexed\",\"suspend\":false},\"status\":{"
+                "\"startTime\":\"2024-01-02T03:04:05Z\",\"succeeded\":3,\"uncountedTerminatedPods\":{\"failed\":"
+                "[\"uid-1\"]}}}");
+}
+
+/* CronJob: an empty body still has its value structs. */
+static void test_cronjob_full(void)
+{
+    enc raw = {0}, spec = {0}, st = {0}, t = {0};
+    e_str(&spec, 8, "Etc/UTC");
+    e_int(&spec, 2, 30);
+    e_str(&spec, 3, "Forbid");
+    e_int(&spec, 6, 0);
+    e_msg(&raw, 2, &spec);
+    e_int(&t, 1, 1704164645);
+    e_msg(&st, 4, &t);
+    e_msg(&raw, 3, &st);
+    expect_json("batch/v1", "CronJob", &raw,
+                "{\"kind\":\"CronJob\",\"apiVersion\":\"batch/v1\",\"metadata\":{\"creationTimestamp\":null},\"spec\":{"
+                "\"schedule\":\"\",\"timeZone\":\"Etc/UTC\",\"startingDeadlineSeconds\":30,\"concurrencyPolicy\":"
+                "\"Forbid\",\"jobTemplate\":{\"metadata\":{\"creationTimestamp\":null},\"spec\":{\"template\":{"
+                "\"metadata\":{\"creationTimestamp\":null},\"spec\":{\"containers\":null}}}},"
+                "\"successfulJobsHistoryLimit\":0},\"status\":{\"lastScheduleTime\":\"2024-01-02T03:04:05Z\"}}");
+}
+
+/* Ingress: a default backend to a resource, a rule without http (the inlined IngressRuleValue adds
+ * nothing), a path without pathType (a pointer without omitempty: null), a named port. */
+static void test_ingress_full(void)
+{
+    enc raw = {0}, spec = {0}, be = {0}, ref = {0}, rule = {0}, rv = {0}, http = {0}, path = {0}, svc = {0},
+        port = {0};
+    e_str(&ref, 2, "StorageBucket");
+    e_str(&ref, 3, "static");
+    e_msg(&be, 3, &ref);
+    e_msg(&spec, 1, &be);
+    e_str(&rule, 1, "a.example");
+    e_msg(&spec, 3, &rule);
+    e_clear(&rule);
+    e_str(&port, 1, "http");
+    e_str(&svc, 1, "web");
+    e_msg(&svc, 2, &port);
+    e_clear(&be);
+    e_msg(&be, 4, &svc);
+    e_msg(&path, 2, &be);
+    e_msg(&http, 1, &path);
+    e_msg(&rv, 1, &http);
+    e_msg(&rule, 2, &rv);
+    e_msg(&spec, 3, &rule);
+    e_msg(&raw, 2, &spec);
+    expect_json("networking.k8s.io/v1", "Ingress", &raw,
+                "{\"kind\":\"Ingress\",\"apiVersion\":\"networking.k8s.io/v1\",\"metadata\":{\"creationTimestamp\":"
+                "null},\"spec\":{\"defaultBackend\":{\"resource\":{\"apiGroup\":null,\"kind\":\"StorageBucket\","
+                "\"name\":\"static\"}},\"rules\":[{\"host\":\"a.example\"},{\"http\":{\"paths\":[{\"pathType\":null,"
+                "\"backend\":{\"service\":{\"name\":\"web\",\"port\":{\"name\":\"http\"}}}}]}}]},\"status\":{"
+                "\"loadBalancer\":{}}}");
+}
+
+/* RBAC: verbs and rules have no omitempty (null when absent); a binding's roleRef is a struct. */
+static void test_rbac_full(void)
+{
+    enc raw = {0}, rule = {0}, agg = {0}, sel = {0};
+    e_meta(&raw, "cr");
+    e_str(&rule, 5, "/healthz");
+    e_msg(&raw, 2, &rule);
+    e_kv(&sel, 1, "rbac.example.com/aggregate", "true");
+    e_msg(&agg, 1, &sel);
+    e_msg(&raw, 3, &agg);
+    expect_json("rbac.authorization.k8s.io/v1", "ClusterRole", &raw,
+                "{\"kind\":\"ClusterRole\",\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"metadata\":{\"name\":"
+                "\"cr\",\"creationTimestamp\":null},\"rules\":[{\"verbs\":null,\"nonResourceURLs\":[\"/healthz\"]}],"
+                "\"aggregationRule\":{\"clusterRoleSelectors\":[{\"matchLabels\":{\"rbac.example.com/aggregate\":"
+                "\"true\"}}]}}");
+    e_clear(&raw);
+    expect_json("rbac.authorization.k8s.io/v1", "Role", &raw,
+                "{\"kind\":\"Role\",\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"metadata\":{\"creationTimestamp\":"
+                "null},\"rules\":null}");
+    expect_json("rbac.authorization.k8s.io/v1", "RoleBinding", &raw,
+                "{\"kind\":\"RoleBinding\",\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"metadata\":{"
+                "\"creationTimestamp\":null},\"roleRef\":{\"apiGroup\":\"\",\"kind\":\"\",\"name\":\"\"}}");
+}
+
+/* PodDisruptionBudget: a string maxUnavailable, and the status's map of Times (sorted by key). */
+static void test_pdb_full(void)
+{
+    enc raw = {0}, spec = {0}, st = {0}, en = {0}, t = {0};
+    e_intstr(&spec, 3, 0, "25%");
+    e_str(&spec, 4, "AlwaysAllow");
+    e_msg(&raw, 2, &spec);
+    e_int(&st, 1, 2);
+    e_int(&t, 1, 1704164645);
+    e_str(&en, 1, "web-b");
+    e_msg(&en, 2, &t);
+    e_msg(&st, 2, &en);
+    e_clear(&en);
+    e_str(&en, 1, "web-a");
+    e_msg(&st, 2, &en); /* an empty Time: null */
+    e_int(&st, 3, 1);
+    e_msg(&raw, 3, &st);
+    expect_json("policy/v1", "PodDisruptionBudget", &raw,
+                "{\"kind\":\"PodDisruptionBudget\",\"apiVersion\":\"policy/v1\",\"metadata\":{\"creationTimestamp\":"
+                "null},\"spec\":{\"maxUnavailable\":\"25%\",\"unhealthyPodEvictionPolicy\":\"AlwaysAllow\"},"
+                "\"status\":{\"observedGeneration\":2,\"disruptedPods\":{\"web-a\":null,\"web-b\":"
+                "\"2024-01-02T03:04:05Z\"},\"disruptionsAllowed\":1,\"currentHealthy\":0,\"desiredHealthy\":0,"
+                "\"expectedPods\":0}}");
+}
+
 /* Unknown field numbers of every wire type are skipped, in the envelope and in objects. */
 static void test_unknown_fields_skipped(void)
 {
@@ -792,7 +946,8 @@ static void test_value_budget(void)
 
 static void test_unsupported_kinds(void)
 {
-    const char *kinds[][2] = {{"v1", "Pod"}, {"batch/v1", "Job"}, {"apps/v1", "Namespace"}, {"v2", "Namespace"}};
+    const char *kinds[][2] = {{"v1", "Pod"}, {"autoscaling/v1", "HorizontalPodAutoscaler"}, {"batch/v1beta1", "CronJob"},
+                              {"apps/v1", "Namespace"}, {"v2", "Namespace"}};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         enc raw = {0};
         enum fa_pb_result r;
@@ -813,7 +968,12 @@ int main(void)
         {"fixture: create serviceaccount", test_fixture_serviceaccount},
         {"fixture: create deployment", test_fixture_deployment},
         {"fixture: create service", test_fixture_service},
-        {"fixture: create job is a kind not decoded (415)", test_fixture_unsupported_kind},
+        {"fixture: create job", test_fixture_job},
+        {"fixture: create cronjob", test_fixture_cronjob},
+        {"fixture: create ingress", test_fixture_ingress},
+        {"fixture: create role, clusterrole, rolebinding, clusterrolebinding", test_fixture_rbac},
+        {"fixture: create pdb", test_fixture_pdb},
+        {"fixture: autoscale is a kind not decoded (415)", test_fixture_unsupported_kind},
         {"fixture prefixes never crash", test_fixture_prefixes},
         {"ObjectMeta: every field", test_object_meta},
         {"Time: RFC 3339 seconds, null when empty", test_times},
@@ -821,6 +981,11 @@ int main(void)
         {"Service: every spec field kubectl sees", test_service_full},
         {"Secret and ConfigMap: base64, omitempty, pointers", test_secret_and_configmap},
         {"ServiceAccount: references", test_serviceaccount_full},
+        {"Job: pointers, packed int32s, status", test_job_full},
+        {"CronJob: value structs and pointers", test_cronjob_full},
+        {"Ingress: backends and the inlined rule value", test_ingress_full},
+        {"RBAC: rules, aggregation, roleRef", test_rbac_full},
+        {"PodDisruptionBudget: IntOrString and a map of Times", test_pdb_full},
         {"unknown fields are skipped", test_unknown_fields_skipped},
         {"repeated singular fields merge", test_merging},
         {"varints: packed, negative, pointer zeroes", test_varints},

@@ -134,6 +134,10 @@ static void test_validation_cases(void)
     }
 }
 
+#define A10 "aaaaaaaaaa"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+#define LONG_A A100 A100 A100 A100 A100 A100 A100 A100 A100 A100 /* 1,000 a's */
+
 /* Go RE2 patterns, run with POSIX regexec after translation; the ones that cannot be translated
  * are not checked (the value passes). */
 static void test_patterns(void)
@@ -157,6 +161,12 @@ static void test_patterns(void)
         {"^(a)\\1$", "ab", true},        /* a backreference: not RE2, not checked */
         {"^a**$", "b", true},             /* a nested repetition: not RE2, not checked */
         {"^((a{1,1000}){1,1000})$", "b", true}, /* too large to compile: not checked */
+        {"^(a|b)?c$", "ac", true},
+        {"^(a|b)?c$", "abc", false},
+        {"^(ab+)?c$", "abbc", true},
+        /* a repeated group that repeats: exponential in glibc's regexec, not checked (or the test hangs) */
+        {"^((a|b){1,300}){20}x$", LONG_A, true},
+        {"^(a+)+x$", LONG_A, true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cJSON *s = cJSON_CreateObject(), *p = cJSON_AddObjectToObject(cJSON_AddObjectToObject(s, "properties"), "v");
@@ -217,6 +227,20 @@ static void test_pruning(void)
     fa_schema_result_free(&res);
     cJSON_Delete(o);
     cJSON_Delete(s);
+    /* x-kubernetes-preserve-unknown-fields at the root (controller-gen's PreserveUnknownFields):
+     * the root is a resource, its metadata is never pruned */
+    s = cJSON_Parse("{\"type\":\"object\",\"x-kubernetes-preserve-unknown-fields\":true,"
+                    "\"properties\":{\"metadata\":{\"type\":\"object\"}}}");
+    o = cJSON_Parse("{\"apiVersion\":\"x/v1\",\"kind\":\"W\",\"metadata\":{\"name\":\"w\",\"labels\":{\"a\":\"b\"}},"
+                    "\"spec\":{\"x\":1}}");
+    fa_schema_decode(s, false, o, &res);
+    CU_ASSERT_EQUAL(res.nunknown, 0);
+    CU_ASSERT_STRING_EQUAL(cj_str0(o, "metadata.name"), "w");
+    CU_ASSERT_STRING_EQUAL(cj_str0(o, "metadata.labels.a"), "b");
+    CU_ASSERT_EQUAL(cj_int(o, "spec.x", 0), 1);
+    fa_schema_result_free(&res);
+    cJSON_Delete(o);
+    cJSON_Delete(s);
 }
 
 static void test_embedded_and_scale(void)
@@ -237,6 +261,26 @@ static void test_embedded_and_scale(void)
                            "match: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
                            "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex "
                            "used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+    free(got);
+    fa_schema_result_free(&res);
+    /* a main-resource write checks everything but the status it drops */
+    cJSON_Delete(s);
+    s = cJSON_Parse("{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{"
+                    "\"e\":{\"type\":\"object\",\"x-kubernetes-embedded-resource\":true,\"x-kubernetes-preserve-unknown-fields\":true}}},"
+                    "\"status\":{\"type\":\"object\",\"properties\":{"
+                    "\"e\":{\"type\":\"object\",\"x-kubernetes-embedded-resource\":true,\"x-kubernetes-preserve-unknown-fields\":true}}}}}");
+    cJSON_Delete(o);
+    o = cJSON_Parse("{\"spec\":{\"e\":{}},\"status\":{\"e\":{}}}");
+    fa_schema_validate_embedded(s, o, FA_SCHEMA_SKIP_STATUS, &res);
+    got = errors_text(&res);
+    CU_ASSERT_STRING_EQUAL(got, "spec.e.apiVersion|FieldValueRequired|Required value\n"
+                                "spec.e.kind|FieldValueRequired|Required value");
+    free(got);
+    fa_schema_result_free(&res);
+    fa_schema_validate_embedded(s, o, FA_SCHEMA_STATUS_ONLY, &res);
+    got = errors_text(&res);
+    CU_ASSERT_STRING_EQUAL(got, "status.e.apiVersion|FieldValueRequired|Required value\n"
+                                "status.e.kind|FieldValueRequired|Required value");
     free(got);
     fa_schema_result_free(&res);
     /* an embedded kind that is not a string is a decoding error */
