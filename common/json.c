@@ -122,3 +122,9 @@ cJSON *cj_merge_diff(const cJSON *from, const cJSON *to)
     }
     return patch;
 }
+
+const char *cj_go_type(const cJSON *v)
+{
+    return cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number" : cJSON_IsBool(v) ? "bool"
+         : cJSON_IsArray(v)  ? "array" : cJSON_IsObject(v) ? "object" : "null";
+}

@@ -35,4 +35,8 @@ char *cj_merge_diff_text(const cJSON *from, const cJSON *to);
 /* Parses exactly len bytes; NULL on malformed JSON or trailing garbage. */
 cJSON *cj_parse(const char *text, size_t len);
 
+/* What Go's encoding/json calls v's JSON type in its errors: "string", "number", "bool",
+ * "array", "object" or "null". */
+const char *cj_go_type(const cJSON *v);
+
 #endif

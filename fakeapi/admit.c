@@ -15,11 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *json_type(const cJSON *v)
-{
-    return cJSON_IsString(v) ? "string" : cJSON_IsNumber(v) ? "number" : cJSON_IsBool(v) ? "bool"
-         : cJSON_IsArray(v)  ? "array" : cJSON_IsObject(v) ? "object" : "null";
-}
 
 
 /* ---- validation ---- */
@@ -360,7 +355,7 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
             *ret = fa_error(r, 400, "BadRequest",
                             "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into Go "
                             "struct field %s.%s of type %s",
-                            res->kind, res->version, res->kind, json_type(v), res->kind, shapes[i].path, shapes[i].go);
+                            res->kind, res->version, res->kind, cj_go_type(v), res->kind, shapes[i].path, shapes[i].go);
             return -1;
         }
     }
@@ -373,7 +368,7 @@ int fa_validate(fa_req *r, cJSON *obj, enum MHD_Result *ret)
                 *ret = fa_error(r, 400, "BadRequest",
                                 "%s in version \"%s\" cannot be handled as a %s: json: cannot unmarshal %s into Go "
                                 "struct field %s.%s of type string",
-                                res->kind, res->version, res->kind, json_type(e), res->kind, maps[m]);
+                                res->kind, res->version, res->kind, cj_go_type(e), res->kind, maps[m]);
                 return -1;
             }
         }
@@ -467,7 +462,7 @@ cJSON *fa_parse_object(fa_req *r, enum MHD_Result *ret)
     if (!cJSON_IsObject(obj)) {
         *ret = fa_error(r, 400, "BadRequest", "couldn't get version/kind; json parse error: json: cannot unmarshal %s "
                         "into Go value of type struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind "
-                        "string \"json:\\\"kind,omitempty\\\"\" }", json_type(obj));
+                        "string \"json:\\\"kind,omitempty\\\"\" }", cj_go_type(obj));
         cJSON_Delete(obj);
         return NULL;
     }

@@ -18,6 +18,7 @@
 #include "fakeapi/schema.h"
 
 #include "common/buf.h"
+#include "common/json.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -678,16 +679,7 @@ static void prune_nulls(cJSON *x, const cJSON *s, int depth)
 typedef struct {
     fa_schema_result *res;
     co_buf fpath;
-    char **unknown; /* collected, then sorted */
-    size_t nunknown;
 } coerce_ctx;
-
-static void fpath_child(co_buf *p, const char *k)
-{
-    if (p->len)
-        co_buf_addc(p, '.');
-    co_buf_adds(p, k ? k : "");
-}
 
 static bool coerce(coerce_ctx *c, cJSON *x, const cJSON *s, int depth)
 {
@@ -699,7 +691,7 @@ static bool coerce(coerce_ctx *c, cJSON *x, const cJSON *s, int depth)
             if (embedded(s) && v->string) {
                 if ((!strcmp(v->string, "apiVersion") || !strcmp(v->string, "kind")) && !cJSON_IsString(v)) {
                     co_buf e = {0};
-                    fpath_child(&c->fpath, v->string);
+                    path_key(&c->fpath, v->string);
                     co_buf_printf(&e, "%s: Invalid value: ", co_buf_str(&c->fpath));
                     go_value(&e, v);
                     co_buf_adds(&e, ": must be a string");
@@ -708,7 +700,7 @@ static bool coerce(coerce_ctx *c, cJSON *x, const cJSON *s, int depth)
                     return false;
                 }
                 if (!strcmp(v->string, "metadata") && cJSON_IsObject(v)) {
-                    fpath_child(&c->fpath, "metadata");
+                    path_key(&c->fpath, "metadata");
                     fa_schema_result tmp = {0};
                     meta_unknown(v, co_buf_str(&c->fpath), &tmp);
                     for (size_t i = 0; i < tmp.nunknown; i++)
@@ -721,7 +713,7 @@ static bool coerce(coerce_ctx *c, cJSON *x, const cJSON *s, int depth)
             const cJSON *p = prop(s, v->string), *ap;
             bool ok = true;
             if (p) {
-                fpath_child(&c->fpath, v->string);
+                path_key(&c->fpath, v->string);
                 ok = coerce(c, v, p, depth + 1);
             } else if (has_ap(s, &ap, NULL)) {
                 co_buf_printf(&c->fpath, "[%s]", v->string ? v->string : "");
@@ -1163,13 +1155,16 @@ static bool rx_match(const char *pattern, const char *s)
 
 /* ---- string formats (kube-openapi strfmt) ---- */
 
-static bool digits(const char *s, int n)
+/* n characters of s, each of which pred accepts */
+static bool all_chars(const char *s, int n, int (*pred)(int))
 {
     for (int i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]))
+        if (!pred((unsigned char)s[i]))
             return false;
     return true;
 }
+
+static bool digits(const char *s, int n) { return all_chars(s, n, isdigit); }
 
 /* time.Parse("2006-01-02", s[0:n]) */
 static bool is_date(const char *s, size_t n)
@@ -1222,13 +1217,7 @@ static bool is_datetime(const char *str)
     return ok;
 }
 
-static bool hexes(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (!isxdigit((unsigned char)s[i]))
-            return false;
-    return true;
-}
+static bool hexes(const char *s, int n) { return all_chars(s, n, isxdigit); }
 
 /* (?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?V[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$ (version 0: any) */
 static bool is_uuid(const char *s, char version)
@@ -1312,6 +1301,17 @@ static bool is_cidr(const char *s)
     return false;
 }
 
+/* A format's name without its dashes ("date-time" is "datetime"), into norm[64]. */
+static const char *format_name(const char *f, char norm[64])
+{
+    size_t j = 0;
+    for (const char *q = f; *q && j < 63; q++)
+        if (*q != '-')
+            norm[j++] = *q;
+    norm[j] = 0;
+    return norm;
+}
+
 /* The format as the apiextensions post-processor leaves it (unsupported ones are dropped): NULL
  * when none applies. type: the schema's single type ("" for none or int-or-string). */
 static const char *effective_format(const cJSON *s, const char *type)
@@ -1325,12 +1325,7 @@ static const char *effective_format(const cJSON *s, const char *type)
             "uuid5", "isbn", "isbn10", "isbn13", "creditcard", "ssn", "hexcolor", "rgbcolor", "byte", "password",
             "date", "duration", "datetime", "k8sshortname", "k8slongname", NULL};
         char norm[64];
-        size_t j = 0;
-        for (const char *q = f; *q && j < sizeof norm - 1; q++)
-            if (*q != '-')
-                norm[j++] = *q;
-        norm[j] = 0;
-        return in_list(supported, norm) ? f : NULL;
+        return in_list(supported, format_name(f, norm)) ? f : NULL;
     }
     if (!strcmp(type, "integer"))
         return !strcmp(f, "int32") || !strcmp(f, "int64") ? f : NULL;
@@ -1342,12 +1337,8 @@ static const char *effective_format(const cJSON *s, const char *type)
 /* Does s pass format f (a supported string format)? */
 static bool format_ok(const char *f, const char *s)
 {
-    char norm[64];
-    size_t j = 0;
-    for (const char *q = f; *q && j < sizeof norm - 1; q++)
-        if (*q != '-')
-            norm[j++] = *q;
-    norm[j] = 0;
+    char buf64[64];
+    const char *norm = format_name(f, buf64);
     unsigned char buf[16];
     if (!strcmp(norm, "datetime"))
         return is_datetime(s);
@@ -1664,9 +1655,7 @@ static bool enum_equal(const cJSON *d, const cJSON *e, int depth)
         }
         return true;
     }
-    if (cJSON_IsNull(d) || cJSON_IsNull(e))
-        return false;
-    return false;
+    return false; /* different kinds, and null never equals */
 }
 
 static void check_enum(vctx *c, const cJSON *s, const cJSON *d)
@@ -1815,11 +1804,11 @@ static void validate(vctx *c, const cJSON *s, const cJSON *d, int depth)
         bool has = has_type(&t, dt);
         bool float_int = !strcmp(dt, "number") && json_integer(d->valuedouble) && has_type(&t, "integer");
         bool int_float = !strcmp(dt, "integer") && has_type(&t, "number");
+        /* a string or an array with a format and no numeric type: the format check decides */
+        bool by_format = fmt && (str || arr) && !(has_type(&t, "number") || has_type(&t, "integer"));
         if (!str && !arr && fmt && !(has || !strcmp(df, fmt) || float_int || int_float))
             err_type(c, fmt, df);
-        else if (!(has_type(&t, "number") || has_type(&t, "integer")) && fmt && (str || arr))
-            ;
-        else if (!(has || float_int || int_float))
+        else if (!by_format && !(has || float_int || int_float))
             err_type(c, want, dt);
     }
     if (str)
@@ -1854,7 +1843,7 @@ static void embedded_checks(fa_schema_result *res, co_buf *fpath, const cJSON *x
             static const char *const tm[] = {"apiVersion", "kind"};
             for (int i = 0; i < 2; i++) {
                 const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, tm[i]);
-                fpath_child(fpath, tm[i]);
+                path_key(fpath, tm[i]);
                 co_buf d = {0};
                 if (!v) {
                     add_error(res, strdup(co_buf_str(fpath)), "FieldValueRequired", strdup("Required value"));
@@ -1898,7 +1887,7 @@ static void embedded_checks(fa_schema_result *res, co_buf *fpath, const cJSON *x
         for (const cJSON *v = x->child; v; v = v->next) {
             const cJSON *p = prop(s, v->string), *ap;
             if (p) {
-                fpath_child(fpath, v->string);
+                path_key(fpath, v->string);
                 embedded_checks(res, fpath, v, p, depth + 1);
             } else if (has_ap(s, &ap, NULL) && ap) {
                 co_buf_printf(fpath, "[%s]", v->string ? v->string : "");
@@ -2053,22 +2042,11 @@ void fa_schema_validate_scale(const cJSON *obj, const char *spec_path, const cha
  * spec.versions.schema.openAPIV3Schema.type of type string": struct fields only in the path). */
 static const char *json_kind(const cJSON *v, co_buf *tmp)
 {
-    if (cJSON_IsString(v))
-        return "string";
-    if (cJSON_IsBool(v))
-        return "bool";
-    if (cJSON_IsArray(v))
-        return "array";
-    if (cJSON_IsObject(v))
-        return "object";
-    if (cJSON_IsNumber(v)) {
-        if (!tmp)
-            return "number";
-        co_buf_adds(tmp, "number ");
-        go_float_v(tmp, v->valuedouble);
-        return co_buf_str(tmp);
-    }
-    return "null";
+    if (!tmp || !cJSON_IsNumber(v))
+        return cj_go_type(v);
+    co_buf_adds(tmp, "number ");
+    go_float_v(tmp, v->valuedouble);
+    return co_buf_str(tmp);
 }
 
 static bool decode_schema(const cJSON *s, const char *gopath, fa_schema_result *res, int depth);
