@@ -320,6 +320,14 @@ static void go_json_rec(co_buf *b, const cJSON *v, int depth)
     }
 }
 
+void fa_schema_go_number(co_buf *b, const cJSON *v)
+{
+    if (is_int(v))
+        co_buf_printf(b, "%lld", (long long)v->valuedouble);
+    else
+        go_float_v(b, v->valuedouble);
+}
+
 char *fa_schema_go_json(const cJSON *v)
 {
     co_buf b = {0};

@@ -6,6 +6,8 @@
 #ifndef CUTOVER_FAKEAPI_SCHEMA_H
 #define CUTOVER_FAKEAPI_SCHEMA_H
 
+#include "common/buf.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,6 +66,10 @@ void fa_schema_check_crd(const cJSON *schema, const char *path, fa_schema_result
 /* "[e1, e2]" or "e1": apimachinery's aggregate of the errors' "field: detail" texts (duplicates
  * once). Caller frees. */
 char *fa_schema_aggregate(const fa_schema_result *res);
+
+/* fmt.Fprint of a JSON number as the apiserver decodes it: an int64 in full, else a float64's %v
+ * ("2.5", "1.2345675e+06"). */
+void fa_schema_go_number(co_buf *b, const cJSON *v);
 
 /* Go's json.Marshal of v (keys sorted, <>& escaped); caller frees. */
 char *fa_schema_go_json(const cJSON *v);

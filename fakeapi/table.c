@@ -16,6 +16,7 @@
  * Ages are measured on the server's clock (virtual time in scenarios). Negotiation follows the
  * apiserver's: the Accept clauses in quality order, the first one this endpoint can serve wins. */
 #include "fakeapi/table.h"
+#include "fakeapi/schema.h"
 #include "fakeapi/selector.h"
 
 #include "common/buf.h"
@@ -1706,67 +1707,6 @@ static const cJSON *jp_eval(const cJSON *node, const char *p, int depth)
     return jp_eval(cJSON_GetArrayItem(node, (int)idx), rest, depth + 1);
 }
 
-/* A JSON number as Go prints the unstructured value: integers (int64 there) in full, other
- * numbers in the shortest form that reads back the same. */
-static void go_number(co_buf *b, double d)
-{
-    if (d == floor(d) && fabs(d) < 9.2e18) {
-        co_buf_printf(b, "%lld", (long long)d);
-        return;
-    }
-    char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    co_buf_adds(b, buf);
-}
-
-/* encoding/json of an unstructured value: object keys sorted, compact. */
-static int cmp_item_key(const void *a, const void *b)
-{
-    return strcmp((*(cJSON *const *)a)->string, (*(cJSON *const *)b)->string);
-}
-
-static void go_json(co_buf *b, const cJSON *v)
-{
-    if (cJSON_IsString(v)) {
-        co_buf_go_json_str(b, v->valuestring);
-    } else if (cJSON_IsNumber(v)) {
-        go_number(b, v->valuedouble);
-    } else if (cJSON_IsBool(v)) {
-        co_buf_adds(b, cJSON_IsTrue(v) ? "true" : "false");
-    } else if (cJSON_IsArray(v)) {
-        co_buf_addc(b, '[');
-        const cJSON *c;
-        int i = 0;
-        cJSON_ArrayForEach(c, v)
-        {
-            co_buf_adds(b, i++ ? "," : "");
-            go_json(b, c);
-        }
-        co_buf_addc(b, ']');
-    } else if (cJSON_IsObject(v)) {
-        int n = cJSON_GetArraySize(v), i = 0;
-        cJSON **items = calloc((size_t)n + 1, sizeof *items);
-        cJSON *c;
-        cJSON_ArrayForEach(c, v) items[i++] = c;
-        qsort(items, (size_t)n, sizeof *items, cmp_item_key);
-        co_buf_addc(b, '{');
-        for (i = 0; i < n; i++) {
-            co_buf_adds(b, i ? "," : "");
-            co_buf_go_json_str(b, items[i]->string);
-            co_buf_addc(b, ':');
-            go_json(b, items[i]);
-        }
-        co_buf_addc(b, '}');
-        free(items);
-    } else {
-        co_buf_adds(b, "null");
-    }
-}
-
 /* cellForJSONValue, and for string columns the JSONPath printer's text. */
 static void custom_cell(row *r, const char *type, const cJSON *v)
 {
@@ -1777,11 +1717,14 @@ static void custom_cell(row *r, const char *type, const cJSON *v)
         if (cJSON_IsString(v))
             co_buf_adds(&b, v->valuestring);
         else if (cJSON_IsNumber(v))
-            go_number(&b, v->valuedouble);
+            fa_schema_go_number(&b, v);
         else if (cJSON_IsBool(v))
             co_buf_adds(&b, cJSON_IsTrue(v) ? "true" : "false");
-        else
-            go_json(&b, v);
+        else {
+            char *json = fa_schema_go_json(v);
+            co_buf_adds(&b, json);
+            free(json);
+        }
         cell_buf(r, &b);
     } else if (!strcmp(type, "integer") && cJSON_IsNumber(v)) {
         cell_int(r, (long long)v->valuedouble);

@@ -643,6 +643,9 @@ static void test_crd_columns(void)
               "'Ready','status':'False','reason':'Waiting'}]}}",
               "['w','False','Waiting',2.5,true,2,'{\\'a\\':[true,\\'x\\\\u003cy\\'],\\'z\\':1}','80','https','hi',"
               "'150m',null,null,'foo']");
+    /* a string column prints a number as Go's fmt does: %v of a float64, an int64 in full */
+    CHECK_ROW("widgets.example.com", "{'metadata':{'name':'f'},'spec':{'labels':1234567.5,'ports':[{'port':8080}]}}",
+              "['f',null,null,null,null,null,'1.2345675e+06','8080',null,null,null,null,null,null]");
     CHECK_ROW("widgets.example.com", "{'metadata':{'name':'bad'},'status':{'seen':'yesterday'}}",
               "['bad',null,null,null,null,null,null,null,null,null,'<invalid>',null,null,null]");
     /* a version without columns: the default Age column */
