@@ -450,9 +450,7 @@ cJSON *fa_parse_object(fa_req *r, enum MHD_Result *ret)
             return NULL;
         }
     } else {
-        *ret = fa_error(r, 415, "UnsupportedMediaType",
-                        "the body of the request was in an unknown format - accepted media types include: "
-                        "application/json, application/yaml, application/vnd.kubernetes.protobuf");
+        *ret = fa_error(r, 415, "UnsupportedMediaType", FA_UNKNOWN_FORMAT);
         return NULL;
     }
     if (!obj) {

@@ -50,11 +50,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The answer of an API server to a body it cannot decode (415 UnsupportedMediaType). */
-#define PB_UNKNOWN_FORMAT                                                                          \
-    "the body of the request was in an unknown format - accepted media types include: "           \
-    "application/json, application/yaml, application/vnd.kubernetes.protobuf"
-
 /* Deeper than any Kubernetes object the tables describe (a Deployment's probe port is 9 levels). */
 #define PB_MAX_DEPTH 32
 
@@ -953,7 +948,7 @@ enum fa_pb_result fa_pb_decode_object(const char *api_version, const char *kind,
         err[0] = '\0';
     const struct pb_msg *m = pb_lookup_kind(api_version, kind);
     if (!m) {
-        snprintf(err, errlen, "%s", PB_UNKNOWN_FORMAT);
+        snprintf(err, errlen, "%s", FA_UNKNOWN_FORMAT);
         return FA_PB_UNSUPPORTED;
     }
     snprintf(c.path, sizeof c.path, "%s", kind);

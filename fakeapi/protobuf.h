@@ -9,6 +9,11 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+/* The answer of an API server to a create or update body it cannot decode (415 UnsupportedMediaType). */
+#define FA_UNKNOWN_FORMAT                                                                          \
+    "the body of the request was in an unknown format - accepted media types include: "           \
+    "application/json, application/yaml, application/vnd.kubernetes.protobuf"
+
 /* Result of fa_pb_decode. */
 enum fa_pb_result {
     FA_PB_OK = 0,        /* *out holds the object (caller frees) */
