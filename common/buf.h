@@ -24,6 +24,8 @@ void co_buf_json_str(co_buf *b, const char *s);
 void co_buf_go_json_str(co_buf *b, const char *s);
 /* Hands the data to the caller (who frees it) and resets the buffer. */
 char *co_buf_take(co_buf *b);
+/* Appends n bytes as standard base64 with padding (Go's []byte in JSON, kubeconfig *-data). */
+void co_buf_add_base64(co_buf *b, const void *p, size_t n);
 void co_buf_free(co_buf *b);
 
 #endif

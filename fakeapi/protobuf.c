@@ -41,6 +41,7 @@
  * Quantity keep their last. */
 #include "fakeapi/protobuf.h"
 
+#include "common/buf.h"
 #include "common/json.h"
 
 #include <stdarg.h>
@@ -378,26 +379,10 @@ static cJSON *pb_string(struct pb_ctx *c, const uint8_t *p, size_t n)
 /* bytes -> standard base64 with padding, as Go prints a []byte. */
 static cJSON *pb_base64(struct pb_ctx *c, const uint8_t *p, size_t n)
 {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    if (n > (SIZE_MAX - 1) / 4 * 3 - 3) {
-        pb_fail(c, "bytes too long");
-        return NULL;
-    }
-    char *s = malloc((n + 2) / 3 * 4 + 1), *o = s;
-    if (!s) {
-        pb_fail(c, "out of memory");
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        *o++ = tab[v >> 18 & 63];
-        *o++ = tab[v >> 12 & 63];
-        *o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? tab[v & 63] : '=';
-    }
-    *o = '\0';
-    cJSON *v = pb_new(c, cJSON_CreateString(s));
-    free(s);
+    co_buf b = {0};
+    co_buf_add_base64(&b, p, n);
+    cJSON *v = pb_new(c, cJSON_CreateString(co_buf_str(&b)));
+    co_buf_free(&b);
     return v;
 }
 

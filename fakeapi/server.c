@@ -7,6 +7,8 @@
 #include "fakeapi/internal.h"
 #include "fakeapi/sim/sim.h"
 
+#include "common/buf.h"
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -650,19 +652,13 @@ char *fakeapi_event_log(fakeapi *f)
     return co_buf_take(&b);
 }
 
-/* Writes s base64-encoded on one line (standard alphabet, padded), as kubeconfig *-data fields are. */
+/* Writes s base64-encoded on one line, as kubeconfig *-data fields are. */
 static void put_base64(FILE *fp, const char *s)
 {
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) | (i + 2 < n ? p[i + 2] : 0);
-        fputc(abc[v >> 18 & 63], fp);
-        fputc(abc[v >> 12 & 63], fp);
-        fputc(i + 1 < n ? abc[v >> 6 & 63] : '=', fp);
-        fputc(i + 2 < n ? abc[v & 63] : '=', fp);
-    }
+    co_buf b = {0};
+    co_buf_add_base64(&b, s, strlen(s));
+    fputs(co_buf_str(&b), fp);
+    co_buf_free(&b);
 }
 
 int fakeapi_write_kubeconfig(const fakeapi *f, const char *path, char *err, size_t errlen)

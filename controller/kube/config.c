@@ -16,6 +16,7 @@
  * or secrets are wiped before they are freed. */
 #include "controller/kube/config.h"
 
+#include "common/buf.h"
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/yaml.h"
@@ -240,24 +241,6 @@ bad:
     wipe_free(out, n / 4 * 3 + 4);
     errno = EINVAL;
     return NULL;
-}
-
-static char *b64_encode(const char *in, size_t n)
-{
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc((n + 2) / 3 * 4 + 1), *p = out;
-    if (!out)
-        return NULL;
-    const unsigned char *s = (const unsigned char *)in;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
-        *p++ = abc[v >> 18 & 63];
-        *p++ = abc[v >> 12 & 63];
-        *p++ = i + 1 < n ? abc[v >> 6 & 63] : '=';
-        *p++ = i + 2 < n ? abc[v & 63] : '=';
-    }
-    *p = 0;
-    return out;
 }
 
 static bool has_pem(const char *s, size_t n)
@@ -660,10 +643,10 @@ static char *exec_info(const char *api, bool cluster_info, const kube_config *ou
         if (out->insecure)
             cJSON_AddTrueToObject(c, "insecure-skip-tls-verify");
         if (out->ca_pem) {
-            char *b = b64_encode(out->ca_pem, out->ca_len);
-            if (b)
-                cJSON_AddStringToObject(c, "certificate-authority-data", b);
-            free(b);
+            co_buf b = {0};
+            co_buf_add_base64(&b, out->ca_pem, out->ca_len);
+            cJSON_AddStringToObject(c, "certificate-authority-data", co_buf_str(&b));
+            co_buf_free(&b);
         }
         /* the cluster's extension for exec plugins, as client-go passes it */
         const cJSON *exts = cJSON_GetObjectItemCaseSensitive(cluster, "extensions");

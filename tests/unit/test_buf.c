@@ -52,11 +52,32 @@ static void test_json_str_and_edits(void)
     free(s);
 }
 
+/* RFC 4648's test vectors, and bytes that are not text */
+static void test_base64(void)
+{
+    static const char *const cases[][2] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+                                           {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+                                           {"foobar", "Zm9vYmFy"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        co_buf b = {0};
+        co_buf_add_base64(&b, cases[i][0], strlen(cases[i][0]));
+        CU_ASSERT_STRING_EQUAL(co_buf_str(&b), cases[i][1]);
+        co_buf_free(&b);
+    }
+    static const unsigned char bin[] = {0x00, 0xff, 0xfe, 0x10, 0x80};
+    co_buf b = {0};
+    co_buf_adds(&b, "x:");
+    co_buf_add_base64(&b, bin, sizeof bin);
+    CU_ASSERT_STRING_EQUAL(co_buf_str(&b), "x:AP/+EIA=");
+    co_buf_free(&b);
+}
+
 int main(void)
 {
     static const cu_test tests[] = {
         {"Go's encoding/json strings: escapes, HTML safety, separators, invalid UTF-8", test_go_json_str},
         {"plain JSON strings, appending, truncating, taking", test_json_str_and_edits},
+        {"base64", test_base64},
         {NULL, NULL},
     };
     return cu_run("buf", tests);
