@@ -80,19 +80,23 @@ void co_buf_truncate(co_buf *b, size_t n)
 
 const char *co_buf_str(const co_buf *b) { return b->data ? b->data : ""; }
 
-/* The length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static int utf8_len(const unsigned char *s)
+size_t co_utf8_seq(const void *p, size_t n)
 {
+    const unsigned char *s = p;
+    if (n == 0)
+        return 0;
     if (s[0] < 0x80)
         return 1;
-    int n = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
-    for (int i = 1; i < n; i++)
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    if (len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++) /* stops at a NUL too */
         if ((s[i] & 0xc0) != 0x80)
             return 0;
-    if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-        (n == 4 && s[0] == 0xf0 && s[1] < 0x90) || (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
+    if ((len == 3 && s[0] == 0xe0 && s[1] < 0xa0) || (len == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+        (len == 4 && s[0] == 0xf0 && s[1] < 0x90) || (len == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+        return 0; /* overlong, surrogate, above U+10FFFF */
+    return len;
 }
 
 void co_buf_go_json_str(co_buf *b, const char *str)
@@ -102,7 +106,7 @@ void co_buf_go_json_str(co_buf *b, const char *str)
     co_buf_addc(b, '"');
     while (*s) {
         unsigned char c = *s;
-        int n = utf8_len(s);
+        int n = (int)co_utf8_seq(s, SIZE_MAX);
         if (c < sizeof esc && esc[c]) {
             co_buf_addc(b, '\\');
             co_buf_addc(b, esc[c]);

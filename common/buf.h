@@ -24,6 +24,9 @@ void co_buf_json_str(co_buf *b, const char *s);
 void co_buf_go_json_str(co_buf *b, const char *s);
 /* Hands the data to the caller (who frees it) and resets the buffer. */
 char *co_buf_take(co_buf *b);
+/* The length (1..4) of the valid UTF-8 sequence at p, reading at most n bytes (SIZE_MAX for a
+ * NUL-terminated string), or 0 when there is none (Go's utf8.DecodeRune's RuneError). */
+size_t co_utf8_seq(const void *p, size_t n);
 /* Appends n bytes as standard base64 with padding (Go's []byte in JSON, kubeconfig *-data). */
 void co_buf_add_base64(co_buf *b, const void *p, size_t n);
 void co_buf_free(co_buf *b);

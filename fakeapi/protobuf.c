@@ -301,38 +301,6 @@ static bool rd_skip(struct pb_ctx *c, struct pb_rd *r, unsigned wt)
  * Scalars as Go's encoding/json prints them
  * ------------------------------------------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid (utf8.DecodeRune). */
-static size_t utf8_len(const uint8_t *s, size_t n)
-{
-    uint8_t b = s[0];
-    if (b < 0x80)
-        return 1;
-    size_t len;
-    uint8_t lo = 0x80, hi = 0xbf; /* range of the second byte */
-    if (b >= 0xc2 && b <= 0xdf)
-        len = 2;
-    else if (b >= 0xe0 && b <= 0xef) {
-        len = 3;
-        if (b == 0xe0)
-            lo = 0xa0; /* overlong */
-        else if (b == 0xed)
-            hi = 0x9f; /* surrogates */
-    } else if (b >= 0xf0 && b <= 0xf4) {
-        len = 4;
-        if (b == 0xf0)
-            lo = 0x90; /* overlong */
-        else if (b == 0xf4)
-            hi = 0x8f; /* above U+10FFFF */
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return len;
-}
-
 /* A protobuf string as a NUL-terminated UTF-8 string (caller frees); NULL after an error. */
 static char *pb_cstr(struct pb_ctx *c, const uint8_t *p, size_t n)
 {
@@ -351,7 +319,7 @@ static char *pb_cstr(struct pb_ctx *c, const uint8_t *p, size_t n)
             free(s);
             return NULL;
         }
-        size_t l = utf8_len(p + i, n - i);
+        size_t l = co_utf8_seq(p + i, n - i);
         if (l) {
             memcpy(o, p + i, l);
             o += l;

@@ -88,28 +88,11 @@ static void sort_unknown(fa_schema_result *res, size_t first)
 
 /* ---- Go renderings ---- */
 
-static int utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    int n = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (!n || (n == 2 && s[0] < 0xc2) || (n == 4 && s[0] > 0xf4))
-        return 0;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-        return 0;
-    if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
 static long utf8_count(const char *s)
 {
     long n = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        int l = utf8_seq(p);
+        int l = (int)co_utf8_seq(p, SIZE_MAX);
         p += l ? l : 1;
         n++;
     }
@@ -122,7 +105,7 @@ static void go_quote(co_buf *b, const char *s)
     co_buf_addc(b, '"');
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
         unsigned char c = *p;
-        int n = utf8_seq(p);
+        int n = (int)co_utf8_seq(p, SIZE_MAX);
         if (n > 1) {
             co_buf_add(b, p, (size_t)n);
             p += n;

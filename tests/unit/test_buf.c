@@ -4,6 +4,7 @@
 #include "cu.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 static void check_go(const char *in, const char *want)
@@ -72,12 +73,30 @@ static void test_base64(void)
     co_buf_free(&b);
 }
 
+/* Go's utf8.DecodeRune validity: lengths, and 0 for what it calls RuneError */
+static void test_utf8_seq(void)
+{
+    CU_ASSERT_EQUAL(co_utf8_seq("a", SIZE_MAX), 1);
+    CU_ASSERT_EQUAL(co_utf8_seq("\xc3\xa9", SIZE_MAX), 2);         /* é */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xe2\x82\xac", SIZE_MAX), 3);     /* € */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xf0\x9f\x98\x80", SIZE_MAX), 4); /* an emoji */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xe2\x82\xac", 2), 0);            /* cut short by n */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xe2\x82", SIZE_MAX), 0);          /* cut short by the NUL */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xc0\xaf", SIZE_MAX), 0);          /* overlong */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xe0\x80\xaf", SIZE_MAX), 0);     /* overlong */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xed\xa0\x80", SIZE_MAX), 0);     /* a surrogate */
+    CU_ASSERT_EQUAL(co_utf8_seq("\xf4\x90\x80\x80", SIZE_MAX), 0); /* above U+10FFFF */
+    CU_ASSERT_EQUAL(co_utf8_seq("\x80", SIZE_MAX), 0);              /* a lone continuation byte */
+    CU_ASSERT_EQUAL(co_utf8_seq("a", 0), 0);
+}
+
 int main(void)
 {
     static const cu_test tests[] = {
         {"Go's encoding/json strings: escapes, HTML safety, separators, invalid UTF-8", test_go_json_str},
         {"plain JSON strings, appending, truncating, taking", test_json_str_and_edits},
         {"base64", test_base64},
+        {"UTF-8 sequences", test_utf8_seq},
         {NULL, NULL},
     };
     return cu_run("buf", tests);
