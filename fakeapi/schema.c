@@ -1678,6 +1678,30 @@ static void check_enum(vctx *c, const cJSON *s, const cJSON *d)
 
 static void validate(vctx *c, const cJSON *s, const cJSON *d, int depth);
 
+/* minItems/maxItems, minProperties/maxProperties: "should have at least N <what>" (Invalid) and
+ * field.TooMany, which says "items" for both. */
+static void check_count(vctx *c, const cJSON *s, long long n, const char *min_kw, const char *max_kw,
+                        const char *what)
+{
+    const char *path = co_buf_str(&c->path);
+    long long mn, mx;
+    co_buf m = {0};
+    if (kw_int(s, min_kw, &mn) && n < mn) {
+        cJSON size = {.type = cJSON_Number, .valuedouble = (double)n};
+        co_buf_printf(&m, "%s in body should have at least %lld %s", path, mn, what);
+        err_invalid(c, path, "FieldValueInvalid", &size, NULL, co_buf_str(&m));
+        co_buf_truncate(&m, 0);
+    }
+    if (kw_int(s, max_kw, &mx) && n > mx) {
+        if (mx >= 0)
+            co_buf_printf(&m, "Too many: %lld: must have at most %lld %s", n, mx, mx == 1 ? "item" : "items");
+        else
+            co_buf_printf(&m, "Too many: %lld: has too many items", n);
+        add_error(c->res, err_field(c, path), "FieldValueTooMany", co_buf_take(&m));
+    }
+    co_buf_free(&m);
+}
+
 static void check_array(vctx *c, const cJSON *s, const cJSON *d, int depth)
 {
     const cJSON *is = items_of(s);
@@ -1690,46 +1714,14 @@ static void check_array(vctx *c, const cJSON *s, const cJSON *d, int depth)
         validate(c, is, e, depth + 1);
         co_buf_truncate(&c->path, mark);
     }
-    const char *path = co_buf_str(&c->path);
-    long long mn, mx;
-    co_buf m = {0};
-    if (kw_int(s, "minItems", &mn) && n < mn) {
-        cJSON size = {.type = cJSON_Number, .valuedouble = (double)n};
-        co_buf_printf(&m, "%s in body should have at least %lld items", path, mn);
-        err_invalid(c, path, "FieldValueInvalid", &size, NULL, co_buf_str(&m));
-        co_buf_truncate(&m, 0);
-    }
-    if (kw_int(s, "maxItems", &mx) && n > mx) {
-        long long x = mx;
-        if (x >= 0)
-            co_buf_printf(&m, "Too many: %lld: must have at most %lld %s", n, x, x == 1 ? "item" : "items");
-        else
-            co_buf_printf(&m, "Too many: %lld: has too many items", n);
-        add_error(c->res, err_field(c, path), "FieldValueTooMany", co_buf_take(&m));
-    }
-    co_buf_free(&m);
+    check_count(c, s, n, "minItems", "maxItems", "items");
 }
 
 static void check_object(vctx *c, const cJSON *s, const cJSON *d, int depth)
 {
+    check_count(c, s, cJSON_GetArraySize(d), "minProperties", "maxProperties", "properties");
     const char *path = co_buf_str(&c->path);
-    long long n = cJSON_GetArraySize(d);
-    long long mn, mx;
     co_buf m = {0};
-    if (kw_int(s, "minProperties", &mn) && n < mn) {
-        cJSON size = {.type = cJSON_Number, .valuedouble = (double)n};
-        co_buf_printf(&m, "%s in body should have at least %lld properties", path, mn);
-        err_invalid(c, path, "FieldValueInvalid", &size, NULL, co_buf_str(&m));
-        co_buf_truncate(&m, 0);
-    }
-    if (kw_int(s, "maxProperties", &mx) && n > mx) {
-        long long x = mx;
-        if (x >= 0)
-            co_buf_printf(&m, "Too many: %lld: must have at most %lld %s", n, x, x == 1 ? "item" : "items");
-        else
-            co_buf_printf(&m, "Too many: %lld: has too many items", n);
-        add_error(c->res, err_field(c, path), "FieldValueTooMany", co_buf_take(&m));
-    }
     const cJSON *ap;
     bool allows;
     bool ap_present = has_ap(s, &ap, &allows);
